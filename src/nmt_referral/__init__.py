@@ -1,0 +1,77 @@
+"""nmt-referral: from where it hurts to the muscles whose trigger points may be referring the pain.
+
+The tool suggests where to look; it does not diagnose.
+
+Example:
+    >>> import nmt_referral
+    >>> kb = nmt_referral.load()
+    >>> for candidate in kb.where("temple", "angle of the jaw", limit=3):
+    ...     print(candidate.muscle.name, candidate.score)
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .errors import (
+    InvalidQueryError,
+    KnowledgeBaseError,
+    NmtReferralError,
+    Problem,
+    UnknownLocationError,
+    UnknownMuscleError,
+)
+from .knowledge_base import KnowledgeBase
+from .load import clear_cache, load, validate
+from .models import (
+    Candidate,
+    Condition,
+    LocationResolution,
+    Match,
+    Muscle,
+    Phenomenon,
+    QueryResult,
+    RedFlag,
+    ReferralPattern,
+    Region,
+    Source,
+    TriggerPoint,
+)
+
+try:
+    __version__ = version("nmt-referral")
+except PackageNotFoundError:  # pragma: no cover - running from a checkout without installing
+    __version__ = "0+unknown"
+
+DISCLAIMER = (
+    "nmt-referral suggests which muscles' trigger points may refer pain to a location, from the "
+    "published referral maps. It does not diagnose: pain can have serious causes that need a "
+    "clinician's assessment."
+)
+
+__all__ = [
+    "DISCLAIMER",
+    "Candidate",
+    "Condition",
+    "InvalidQueryError",
+    "KnowledgeBase",
+    "KnowledgeBaseError",
+    "LocationResolution",
+    "Match",
+    "Muscle",
+    "NmtReferralError",
+    "Phenomenon",
+    "Problem",
+    "QueryResult",
+    "RedFlag",
+    "ReferralPattern",
+    "Region",
+    "Source",
+    "TriggerPoint",
+    "UnknownLocationError",
+    "UnknownMuscleError",
+    "__version__",
+    "clear_cache",
+    "load",
+    "validate",
+]

@@ -1,0 +1,175 @@
+"""Command-line interface: parses arguments, calls the library, renders, exits. No logic of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from . import DISCLAIMER, __version__
+from .errors import KnowledgeBaseError, NmtReferralError
+
+if TYPE_CHECKING:
+    from .knowledge_base import KnowledgeBase
+
+EXIT_OK = 0
+EXIT_INVALID_KB = 1
+EXIT_USAGE = 2
+
+HELP = f"""Which muscles' trigger points could be referring this pain?
+
+Give the pain location(s) to `where`; read a muscle's referral map with `muscle`.
+
+Examples:
+
+  nmt-referral where temple "angle of the jaw"
+
+  nmt-referral where "behind the eye" --side left
+
+  nmt-referral where "tennis elbow" --json
+
+  nmt-referral muscle SCM
+
+{DISCLAIMER}
+"""
+
+app = typer.Typer(
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option("--data", metavar="DIR", envvar="NMT_REFERRAL_DATA", show_envvar=True,
+                 help="Knowledge-base directory to use instead of the packaged one."),
+]
+OverlayOption = Annotated[
+    list[Path] | None,
+    typer.Option("--overlay", metavar="DIR",
+                 help="Extra knowledge-base directory layered over the main one (repeatable)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of text.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"nmt-referral {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Top-level options."""
+
+
+def _fail(error: NmtReferralError) -> NoReturn:
+    code = EXIT_INVALID_KB if isinstance(error, KnowledgeBaseError) else EXIT_USAGE
+    typer.echo(f"error: {error}", err=True)
+    raise typer.Exit(code) from None
+
+
+def _load(data: Path | None, overlays: list[Path] | None) -> KnowledgeBase:
+    from .load import load
+
+    try:
+        return load(data, overlays=overlays or ())
+    except NmtReferralError as error:
+        _fail(error)
+
+
+@app.command()
+def where(
+    locations: Annotated[list[str], typer.Argument(
+        metavar="LOCATION...",
+        help='Where it hurts: region names, lay words or conditions ("temple", "back of the knee", '
+             '"tennis elbow"). A side word applies to one location ("left shoulder").')],
+    side: Annotated[str | None, typer.Option("--side", metavar="left|right",
+                                              help="Side of the pain, for locations that do not say.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", metavar="N",
+                                       help="Show at most N muscles.")] = 10,
+    json_output: JsonOption = False,
+    data: DataOption = None,
+    overlay: OverlayOption = None,
+) -> None:
+    """Rank the muscles whose trigger points refer pain to LOCATION(s), best first, with the reasons."""
+    from .render import where_json, where_text
+
+    kb = _load(data, overlay)
+    try:
+        result = kb.where(*locations, side=side, limit=limit)
+    except NmtReferralError as error:
+        _fail(error)
+    typer.echo(where_json(result, DISCLAIMER) if json_output else where_text(kb, result))
+    if result.red_flags and not json_output:
+        typer.echo("\nRed flags shown above: rule these out before treating trigger points.", err=True)
+
+
+@app.command()
+def muscle(
+    name: Annotated[str, typer.Argument(metavar="NAME", help='Muscle name, alias or abbreviation ("SCM", "QL").')],
+    json_output: JsonOption = False,
+    data: DataOption = None,
+    overlay: OverlayOption = None,
+) -> None:
+    """Show one muscle: its trigger points, where to find them, and where each refers pain."""
+    from .render import json_document, muscle_text
+
+    kb = _load(data, overlay)
+    try:
+        found = kb.muscle(name)
+    except NmtReferralError as error:
+        _fail(error)
+    typer.echo(json_document(found) if json_output else muscle_text(kb, found))
+
+
+@app.command()
+def muscles(json_output: JsonOption = False, data: DataOption = None, overlay: OverlayOption = None) -> None:
+    """List every muscle in the knowledge base."""
+    from .render import muscles_json, muscles_text
+
+    kb = _load(data, overlay)
+    typer.echo(muscles_json(kb) if json_output else muscles_text(kb))
+
+
+@app.command()
+def regions(json_output: JsonOption = False, data: DataOption = None, overlay: OverlayOption = None) -> None:
+    """List the body regions you can query, as a tree (--json: a flat list with parents)."""
+    from .render import regions_json, regions_text
+
+    kb = _load(data, overlay)
+    typer.echo(regions_json(kb) if json_output else regions_text(kb))
+
+
+@app.command()
+def validate(
+    directory: Annotated[Path | None, typer.Argument(metavar="[DIR]",
+                                                     help="Knowledge-base directory (default: the packaged one).")] = None,
+    data: DataOption = None,
+    overlay: OverlayOption = None,
+) -> None:
+    """Check a knowledge-base directory; print every problem as file:line: message (exit 1 if any)."""
+    from .load import validate as validate_kb
+
+    try:
+        kb = validate_kb(directory or data, overlays=overlay or ())
+    except KnowledgeBaseError as error:
+        for problem in error.problems:
+            typer.echo(str(problem))
+        count = len(error.problems)
+        typer.echo(f"{count} problem{'s' if count != 1 else ''} in {error.path}", err=True)
+        raise typer.Exit(EXIT_INVALID_KB) from None
+    typer.echo(f"ok: {kb.root}: {len(kb.muscles)} muscles, {len(kb.trigger_points)} trigger points, "
+               f"{len(kb.regions)} regions, {len(kb.conditions)} condition terms, {len(kb.sources)} sources")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="nmt-referral")

@@ -1,0 +1,82 @@
+"""Exception hierarchy of nmt_referral. Every error the public API raises derives from NmtReferralError."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "InvalidQueryError",
+    "KnowledgeBaseError",
+    "NmtReferralError",
+    "Problem",
+    "UnknownLocationError",
+    "UnknownMuscleError",
+]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem found in a knowledge-base file: rendered as ``path:line: message``."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+
+
+class NmtReferralError(Exception):
+    """Base class of every error raised by nmt_referral."""
+
+
+class KnowledgeBaseError(NmtReferralError, ValueError):
+    """A knowledge-base directory cannot be loaded: lists every problem found.
+
+    Attributes:
+        path: the knowledge-base directory.
+        problems: every problem, sorted by file and line.
+    """
+
+    def __init__(self, path: str, problems: Sequence[Problem]) -> None:
+        self.path = path
+        self.problems: tuple[Problem, ...] = tuple(sorted(problems))
+        super().__init__(path, self.problems)
+
+    def __str__(self) -> str:
+        count = len(self.problems)
+        head = f"knowledge base {self.path} has {count} problem{'s' if count != 1 else ''}"
+        return "\n".join([head, *(str(p) for p in self.problems)])
+
+
+class _LookupFailure(NmtReferralError, LookupError):
+    kind = "name"
+
+    def __init__(self, query: str, suggestions: Sequence[str] = ()) -> None:
+        self.query = query
+        self.suggestions: tuple[str, ...] = tuple(suggestions)
+        super().__init__(query, self.suggestions)
+
+    def __str__(self) -> str:
+        shown = self.query if len(self.query) <= 80 else self.query[:77] + "..."
+        message = f"unknown {self.kind}: {shown!r}"
+        if self.suggestions:
+            message += "; did you mean: " + ", ".join(self.suggestions) + "?"
+        return message
+
+
+class UnknownMuscleError(_LookupFailure):
+    """No muscle matches the name. Attributes: ``query``, ``suggestions`` (closest names)."""
+
+    kind = "muscle"
+
+
+class UnknownLocationError(_LookupFailure):
+    """A pain location cannot be resolved. Attributes: ``query``, ``suggestions``."""
+
+    kind = "location"
+
+
+class InvalidQueryError(NmtReferralError, ValueError):
+    """A query argument is malformed: empty location, unknown side, non-positive limit, ..."""

@@ -1,0 +1,259 @@
+"""The in-memory knowledge base: records by id, the region tree, and the indices queries use."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
+
+from .errors import UnknownMuscleError
+from .models import (
+    BodySide,
+    Condition,
+    Muscle,
+    Phenomenon,
+    QueryResult,
+    RedFlag,
+    Region,
+    Side,
+    Source,
+    TriggerPoint,
+)
+
+if TYPE_CHECKING:
+    from .loader import KnowledgeBaseParts
+    from .models import LocationResolution
+    from .names import NameIndex
+
+__all__ = ["KnowledgeBase", "ZoneHit"]
+
+LocationTarget = tuple[str, str]  # (kind, id) with kind in region | condition | phenomenon
+
+
+class ZoneHit(NamedTuple):
+    """One zone of one trigger point's pattern, as stored in the region index."""
+
+    muscle: str
+    trigger_point: str
+    zone: str  # "essential" | "spillover"
+    side: Side
+    body_side: BodySide | None
+    region: str
+
+
+class KnowledgeBase:
+    """A loaded, validated knowledge base. Obtain one with :func:`nmt_referral.load`.
+
+    Records are reachable by id through read-only mappings (``muscles``, ``regions``, ...). Queries:
+    :meth:`where` (reverse: pain locations -> ranked muscles) and :meth:`muscle` (forward lookup).
+    """
+
+    def __init__(self, parts: KnowledgeBaseParts) -> None:
+        self.root = parts.root
+        self.muscles: Mapping[str, Muscle] = MappingProxyType(dict(sorted(parts.muscles.items())))
+        self.regions: Mapping[str, Region] = MappingProxyType(dict(parts.regions))
+        self.conditions: Mapping[str, Condition] = MappingProxyType(dict(parts.conditions))
+        self.phenomena: Mapping[str, Phenomenon] = MappingProxyType(dict(parts.phenomena))
+        self.sources: Mapping[str, Source] = MappingProxyType(dict(parts.sources))
+        self.red_flags: Mapping[str, RedFlag] = MappingProxyType(dict(parts.red_flags))
+
+        children: dict[str, list[str]] = {region_id: [] for region_id in self.regions}
+        for region in self.regions.values():
+            if region.parent is not None:
+                children[region.parent].append(region.id)
+        self._children = {key: tuple(value) for key, value in children.items()}
+        self._ancestors: dict[str, tuple[str, ...]] = {}
+        for region_id in self.regions:
+            chain: list[str] = []
+            parent = self.regions[region_id].parent
+            while parent is not None:
+                chain.append(parent)
+                parent = self.regions[parent].parent
+            self._ancestors[region_id] = tuple(chain)
+
+        zone_index: dict[str, list[ZoneHit]] = {}
+        symptom_index: dict[str, list[tuple[str, str]]] = {}
+        for muscle in self.muscles.values():
+            for trp in muscle.trigger_points:
+                pattern = trp.pattern
+                for zone_kind in ("essential", "spillover"):
+                    for zone in getattr(pattern, zone_kind):
+                        hit = ZoneHit(muscle.id, trp.id, zone_kind, zone.side or pattern.side,
+                                      pattern.body_side, zone.region)
+                        zone_index.setdefault(zone.region, []).append(hit)
+                for phenomenon in pattern.phenomena:
+                    symptom_index.setdefault(phenomenon, []).append((muscle.id, trp.id))
+        self._zone_index = {key: tuple(value) for key, value in zone_index.items()}
+        self._symptom_index = {key: tuple(value) for key, value in symptom_index.items()}
+        self.trigger_points: Mapping[str, TriggerPoint] = MappingProxyType(
+            {trp.id: trp for m in self.muscles.values() for trp in m.trigger_points})
+        self._region_hits: dict[str, tuple[tuple[ZoneHit, str], ...]] = {}
+        self._location_names: NameIndex[LocationTarget] | None = None
+        self._muscle_names: NameIndex[str] | None = None
+
+    def __repr__(self) -> str:
+        return (f"<KnowledgeBase {self.root!r}: {len(self.muscles)} muscles, "
+                f"{len(self.trigger_points)} trigger points, {len(self.regions)} regions>")
+
+    # ------------------------------------------------------------------ region tree
+
+    def children(self, region_id: str) -> tuple[str, ...]:
+        """Ids of the regions directly below ``region_id``."""
+        return self._children[region_id]
+
+    def ancestors(self, region_id: str) -> tuple[str, ...]:
+        """Ids of the regions above ``region_id``, nearest first."""
+        return self._ancestors[region_id]
+
+    def descendants(self, region_id: str) -> tuple[str, ...]:
+        """Ids of every region below ``region_id`` (depth first, in file order)."""
+        found: list[str] = []
+        stack = list(reversed(self._children[region_id]))
+        while stack:
+            current = stack.pop()
+            found.append(current)
+            stack.extend(reversed(self._children[current]))
+        return tuple(found)
+
+    def roots(self) -> tuple[str, ...]:
+        """Ids of the top-level regions."""
+        return tuple(r.id for r in self.regions.values() if r.parent is None)
+
+    def region_hits(self, region_id: str) -> tuple[tuple[ZoneHit, str], ...]:
+        """Every pattern zone relevant to a query on ``region_id``, with its relation.
+
+        ``exact``: the zone is the region; ``within``: the zone lies inside it; ``broader``: the zone is
+        recorded on an ancestor (coarser than the query). Computed once per region, then reused.
+        """
+        cached = self._region_hits.get(region_id)
+        if cached is not None:
+            return cached
+        hits: list[tuple[ZoneHit, str]] = [(hit, "exact") for hit in self._zone_index.get(region_id, ())]
+        for inner in self.descendants(region_id):
+            hits.extend((hit, "within") for hit in self._zone_index.get(inner, ()))
+        for outer in self._ancestors[region_id]:
+            hits.extend((hit, "broader") for hit in self._zone_index.get(outer, ()))
+        result = tuple(hits)
+        self._region_hits[region_id] = result
+        return result
+
+    def symptom_hits(self, phenomenon_id: str) -> tuple[tuple[str, str], ...]:
+        """(muscle id, trigger point id) pairs whose pattern lists the phenomenon."""
+        return self._symptom_index.get(phenomenon_id, ())
+
+    # ------------------------------------------------------------------ name tables
+
+    def location_names(self) -> NameIndex[LocationTarget]:
+        """Name table of regions, conditions and phenomena (built on first use)."""
+        if self._location_names is None:
+            from .names import NameIndex
+
+            entries: list[tuple[str, LocationTarget]] = []
+            tables: Sequence[tuple[str, Mapping[str, Region] | Mapping[str, Condition]
+                                   | Mapping[str, Phenomenon]]] = (
+                ("region", self.regions), ("condition", self.conditions), ("phenomenon", self.phenomena))
+            for kind, table in tables:
+                for record in table.values():
+                    target = (kind, record.id)
+                    entries.append((record.label, target))
+                    entries.append((record.id.replace("_", " "), target))
+                    entries.extend((alias, target) for alias in record.aliases)
+            self._location_names = NameIndex(entries)
+        return self._location_names
+
+    def muscle_names(self) -> NameIndex[str]:
+        """Name table of muscles: id, name, aliases (built on first use)."""
+        if self._muscle_names is None:
+            from .names import NameIndex
+
+            entries: list[tuple[str, str]] = []
+            for muscle in self.muscles.values():
+                entries.append((muscle.name, muscle.id))
+                entries.append((muscle.id.replace("_", " "), muscle.id))
+                entries.extend((alias, muscle.id) for alias in muscle.aliases)
+            self._muscle_names = NameIndex(entries)
+        return self._muscle_names
+
+    # ------------------------------------------------------------------ muscles
+
+    def get_muscle(self, name: str) -> Muscle | None:
+        """The muscle whose id, name or alias is ``name`` (case, punctuation, plurals ignored), or None."""
+        hit = self.muscle_names().exact(name)
+        return self.muscles[hit.target] if hit is not None else None
+
+    def muscle(self, name: str) -> Muscle:
+        """Forward lookup: the muscle called ``name``, with its trigger points and their patterns.
+
+        Exact names, aliases and abbreviations ("SCM", "QL") come first; a clear fuzzy match ("trapezus")
+        is accepted too.
+
+        Raises:
+            UnknownMuscleError: no clear match; ``.suggestions`` lists the closest muscle names.
+            InvalidQueryError: empty or overlong name.
+
+        Example:
+            >>> kb.muscle("SCM").name
+            'Sternocleidomastoid'
+        """
+        from .locations import check_text
+
+        text = check_text(name, "muscle name")
+        names = self.muscle_names()
+        hit = names.exact(text)
+        if hit is None:
+            hit, suggestions = names.best_fuzzy(text)
+            if hit is None:
+                raise UnknownMuscleError(text, [self.muscles[s.target].name for s in suggestions])
+        return self.muscles[hit.target]
+
+    lookup_muscle = muscle
+
+    def search_muscles(self, text: str, *, limit: int = 10) -> list[tuple[Muscle, float]]:
+        """Muscles whose names resemble ``text``, best first, with a 0-100 score."""
+        names = self.muscle_names()
+        exact = names.exact(text)
+        found: list[tuple[Muscle, float]] = []
+        if exact is not None:
+            found.append((self.muscles[exact.target], 100.0))
+        for hit in names.fuzzy(text, limit=limit):
+            if exact is None or hit.target != exact.target:
+                found.append((self.muscles[hit.target], hit.score or 0.0))
+        return found[:limit]
+
+    # ------------------------------------------------------------------ queries
+
+    def resolve_location(self, text: str, *, side: BodySide | None = None) -> LocationResolution:
+        """How a pain-location phrase is understood (regions and/or phenomena it names).
+
+        Raises:
+            UnknownLocationError: with ``.suggestions`` when nothing matches clearly.
+            InvalidQueryError: empty, overlong or malformed text, or a bad side.
+        """
+        from .locations import resolve_location
+
+        return resolve_location(self, text, side=side)
+
+    def where(self, *locations: str, side: str | None = None, limit: int | None = None) -> QueryResult:
+        """Reverse lookup: muscles whose trigger points refer pain to the given locations, best first.
+
+        Parameters:
+            locations: one or more pain-location phrases ("temple", "angle of the jaw", "left shoulder",
+                "tennis elbow", "dizziness"). A side word in a phrase applies to that phrase.
+            side: "left" or "right": the side of the pain, for phrases that do not name one.
+            limit: at most this many candidates (None: all).
+
+        Returns:
+            A :class:`QueryResult`: iterate it for the :class:`Candidate` objects, best first; ``.query``
+            says how each phrase was resolved and ``.red_flags`` lists serious conditions to rule out.
+
+        Raises:
+            UnknownLocationError: a phrase cannot be resolved (``.suggestions`` says what might be meant).
+            InvalidQueryError: no location, a blank or overlong phrase, a bad side or limit.
+
+        Example:
+            >>> [c.muscle.name for c in kb.where("temple", "angle of the jaw", limit=3)]
+        """
+        from .query import where
+
+        return where(self, locations, side=side, limit=limit)
+

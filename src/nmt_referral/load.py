@@ -1,0 +1,69 @@
+"""``load()``: the one entry point that turns a knowledge-base directory into a KnowledgeBase."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from .knowledge_base import KnowledgeBase
+
+__all__ = ["clear_cache", "load", "resolve_data_dir", "validate"]
+
+_loaded: dict[tuple[str, ...], KnowledgeBase] = {}
+
+PathLike = str | os.PathLike[str]
+
+
+def resolve_data_dir(data: PathLike | None = None) -> Path:
+    """The directory to load: ``data`` if given, else ``$NMT_REFERRAL_DATA``, else the packaged one."""
+    from .loader import data_dir_from_env, packaged_data_dir
+
+    if data is not None:
+        return Path(data)
+    return data_dir_from_env() or packaged_data_dir()
+
+
+def load(data: PathLike | None = None, *, overlays: Sequence[PathLike] = ()) -> KnowledgeBase:
+    """Load and validate a knowledge base; cached per process (call :func:`clear_cache` to reset).
+
+    Parameters:
+        data: a knowledge-base directory. Default: ``$NMT_REFERRAL_DATA`` if set, else the packaged one.
+        overlays: extra directories with the same layout; a file there replaces the file with the same
+            relative path (e.g. ``muscles/trapezius.yaml``) and adds the others.
+
+    Returns:
+        The :class:`KnowledgeBase`.
+
+    Raises:
+        KnowledgeBaseError: the directory is missing or invalid; ``.problems`` lists every
+            ``file:line: message``. Nothing is half-loaded.
+
+    Example:
+        >>> kb = load()
+        >>> kb.muscle("SCM").name
+        'Sternocleidomastoid'
+    """
+    from .loader import read_parts
+
+    root = resolve_data_dir(data)
+    extra = tuple(Path(p) for p in overlays)
+    key = tuple(os.path.abspath(p) for p in (root, *extra))
+    cached = _loaded.get(key)
+    if cached is not None:
+        return cached
+    kb = KnowledgeBase(read_parts(root, extra))
+    _loaded[key] = kb
+    return kb
+
+
+def validate(data: PathLike | None = None, *, overlays: Sequence[PathLike] = ()) -> KnowledgeBase:
+    """Load a knowledge base afresh, bypassing every cache; raises KnowledgeBaseError if invalid."""
+    from .loader import read_parts
+
+    return KnowledgeBase(read_parts(resolve_data_dir(data), tuple(Path(p) for p in overlays)))
+
+
+def clear_cache() -> None:
+    """Forget knowledge bases loaded by this process."""
+    _loaded.clear()

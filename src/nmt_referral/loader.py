@@ -1,0 +1,425 @@
+"""Read a knowledge-base directory into validated models, reporting every problem as ``file:line``.
+
+The result is either a complete :class:`~nmt_referral.knowledge_base.KnowledgeBase` or a
+:class:`~nmt_referral.errors.KnowledgeBaseError` listing every problem found: never a half-loaded one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import KnowledgeBaseError, Problem
+from .models import (
+    Condition,
+    Muscle,
+    MuscleSpec,
+    PatternFile,
+    Phenomenon,
+    RedFlag,
+    ReferralPattern,
+    Region,
+    Source,
+    TriggerPoint,
+)
+from .text import normalise
+
+__all__ = ["ENV_VAR", "KnowledgeBaseParts", "data_dir_from_env", "packaged_data_dir", "read_parts"]
+
+ENV_VAR = "NMT_REFERRAL_DATA"
+MAX_FILES = 5000
+_VOCABULARIES = ("sources", "phenomena", "regions", "conditions", "red_flags")
+_M = TypeVar("_M", bound=BaseModel)
+_SINGULAR = {"regions": "region", "conditions": "condition", "phenomena": "phenomenon", "muscles": "muscle"}
+
+
+class _File(BaseModel):
+    model_config = {"frozen": True, "extra": "forbid"}
+
+
+class SourcesFile(_File):
+    sources: tuple[Source, ...] = ()
+
+
+class PhenomenaFile(_File):
+    phenomena: tuple[Phenomenon, ...] = ()
+
+
+class RegionsFile(_File):
+    regions: tuple[Region, ...] = ()
+
+
+class ConditionsFile(_File):
+    conditions: tuple[Condition, ...] = ()
+
+
+class RedFlagsFile(_File):
+    red_flags: tuple[RedFlag, ...] = ()
+
+
+_FILE_MODELS: dict[str, type[_File]] = {
+    "sources": SourcesFile,
+    "phenomena": PhenomenaFile,
+    "regions": RegionsFile,
+    "conditions": ConditionsFile,
+    "red_flags": RedFlagsFile,
+}
+
+
+def packaged_data_dir() -> Path:
+    """The knowledge base shipped with the package (the checkout's ``data/`` in an editable install)."""
+    from importlib.resources import files
+
+    packaged = Path(str(files("nmt_referral") / "data"))
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "data"
+    return checkout
+
+
+def data_dir_from_env() -> Path | None:
+    """The directory named by ``NMT_REFERRAL_DATA``, if set and not blank."""
+    value = os.environ.get(ENV_VAR, "").strip()
+    return Path(value) if value else None
+
+
+@dataclass
+class KnowledgeBaseParts:
+    """Everything read from a directory, validated and cross-checked."""
+
+    root: str
+    sources: dict[str, Source] = field(default_factory=dict)
+    phenomena: dict[str, Phenomenon] = field(default_factory=dict)
+    regions: dict[str, Region] = field(default_factory=dict)
+    conditions: dict[str, Condition] = field(default_factory=dict)
+    red_flags: dict[str, RedFlag] = field(default_factory=dict)
+    muscles: dict[str, Muscle] = field(default_factory=dict)
+    files: tuple[Path, ...] = ()
+
+
+@dataclass
+class _Located:
+    """Where a record was read: file (as shown in messages) and line."""
+
+    path: str
+    line: int
+
+
+class _Reader:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        self.where: dict[tuple[str, str], _Located] = {}
+
+    def problem(self, path: str, line: int, message: str) -> None:
+        self.problems.append(Problem(path, line, message))
+
+    def read(self, path: Path, model: type[_M]) -> tuple[_M | None, Any]:
+        from .yaml_reader import YamlProblem, read_yaml
+
+        shown = str(path)
+        try:
+            document = read_yaml(path)
+        except YamlProblem as exc:
+            self.problem(shown, exc.line, exc.message)
+            return None, None
+        except OSError as exc:
+            self.problem(shown, 0, f"cannot read file: {exc.strerror or exc}")
+            return None, None
+        if document.data is None:
+            self.problem(shown, 1, "file is empty")
+            return None, None
+        if not isinstance(document.data, dict):
+            kind = type(document.data).__name__
+            self.problem(shown, 1, f"expected a mapping at the top of the file, found a {kind}")
+            return None, None
+        try:
+            return model.model_validate(document.data), document
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                loc = tuple(part for part in error["loc"] if isinstance(part, str | int))
+                loc = _strip_union_tags(loc, document.data)
+                where = ".".join(str(part) for part in loc)
+                message = error["msg"]
+                if error["type"] == "extra_forbidden":
+                    message = f"unknown key {loc[-1]!r}" if loc else message
+                elif where:
+                    message = f"{where}: {message}"
+                self.problem(shown, document.line_of(loc), message)
+            return None, None
+
+
+def _strip_union_tags(loc: tuple[str | int, ...], data: Any) -> tuple[str | int, ...]:
+    """Drop pydantic's union-member tags from an error location, keeping the data path."""
+    kept: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            node = node[part]
+            kept.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            kept.append(part)
+        elif isinstance(node, dict | list):
+            if isinstance(part, str) and part[:1].islower() and "[" not in part and node is not data:
+                kept.append(part)  # a missing or unknown key: name it
+            continue
+    return tuple(kept)
+
+
+def _list_files(root: Path, reader: _Reader) -> dict[str, Path]:
+    """Relative path -> file, for the files of a knowledge base in ``root``."""
+    found: dict[str, Path] = {}
+    for name in _VOCABULARIES:
+        single = root / f"{name}.yaml"
+        if single.is_file():
+            found[f"{name}.yaml"] = single
+        folder = root / name
+        if folder.is_dir():
+            for item in sorted(folder.glob("*.yaml")):
+                found[f"{name}/{item.name}"] = item
+    for folder_name in ("muscles", "patterns"):
+        folder = root / folder_name
+        if folder.is_dir():
+            for item in sorted(folder.glob("*.yaml")):
+                found[f"{folder_name}/{item.name}"] = item
+    if len(found) > MAX_FILES:
+        reader.problem(str(root), 0, f"more than {MAX_FILES} YAML files")
+    return found
+
+
+def _check_root(root: Path) -> None:
+    problem: str | None = None
+    try:
+        if not root.exists():
+            problem = "directory does not exist"
+        elif not root.is_dir():
+            problem = "not a directory"
+        else:
+            next(root.iterdir(), None)
+    except OSError as exc:
+        problem = f"cannot read directory: {exc.strerror or exc}"
+    if problem is None and not (root / "muscles").is_dir():
+        problem = "not a knowledge base: no muscles/ folder"
+    if problem is not None:
+        raise KnowledgeBaseError(str(root), [Problem(str(root), 0, problem)])
+
+
+def read_parts(root: Path, overlays: Sequence[Path] = ()) -> KnowledgeBaseParts:
+    """Read and validate the knowledge base in ``root`` (plus overlay directories, later ones winning).
+
+    Raises:
+        KnowledgeBaseError: with every problem found.
+    """
+    reader = _Reader(root)
+    files: dict[str, Path] = {}
+    for directory in (root, *overlays):
+        _check_root(directory) if directory is root else _check_overlay(directory)
+        files.update(_list_files(directory, reader))
+    parts = KnowledgeBaseParts(root=str(root), files=tuple(files[k] for k in sorted(files)))
+    if "sources.yaml" not in files and not any(k.startswith("sources/") for k in files):
+        reader.problem(str(root), 0, "missing sources.yaml (the bibliography every pattern cites)")
+
+    for name, model in _FILE_MODELS.items():
+        for rel in sorted(k for k in files if k == f"{name}.yaml" or k.startswith(f"{name}/")):
+            parsed, document = reader.read(files[rel], model)
+            if parsed is None:
+                continue
+            records = getattr(parsed, name)
+            for index, record in enumerate(records):
+                located = _Located(str(files[rel]), document.line_of((name, index)))
+                _add(reader, getattr(parts, name), record, name, located)
+
+    specs: dict[str, tuple[MuscleSpec, _Located, Any]] = {}
+    for rel in sorted(k for k in files if k.startswith("muscles/")):
+        path = files[rel]
+        spec, document = reader.read(path, MuscleSpec)
+        if spec is None:
+            continue
+        if spec.id != path.stem:
+            reader.problem(str(path), document.line_of(("id",)), f"id {spec.id!r} must equal the file name {path.stem!r}")
+            continue
+        specs[spec.id] = (spec, _Located(str(path), 1), document)
+
+    pattern_files: dict[str, tuple[PatternFile, Path, Any]] = {}
+    for rel in sorted(k for k in files if k.startswith("patterns/")):
+        path = files[rel]
+        pattern_file, document = reader.read(path, PatternFile)
+        if pattern_file is None:
+            continue
+        if pattern_file.muscle != path.stem:
+            reader.problem(
+                str(path), document.line_of(("muscle",)),
+                f"muscle {pattern_file.muscle!r} must equal the file name {path.stem!r}",
+            )
+            continue
+        pattern_files[pattern_file.muscle] = (pattern_file, path, document)
+
+    _check_regions(reader, parts)
+    _check_vocabulary_references(reader, parts)
+    _build_muscles(reader, parts, specs, pattern_files)
+    _check_names(reader, parts)
+    if reader.problems:
+        raise KnowledgeBaseError(str(root), reader.problems)
+    return parts
+
+
+def _check_overlay(directory: Path) -> None:
+    if not directory.is_dir():
+        raise KnowledgeBaseError(str(directory), [Problem(str(directory), 0, "overlay is not a directory")])
+
+
+def _add(reader: _Reader, table: dict[str, Any], record: Any, kind: str, located: _Located) -> None:
+    if record.id in table:
+        first = reader.where[(kind, record.id)]
+        reader.problem(located.path, located.line,
+                       f"duplicate {kind} id {record.id!r} (first defined at {first.path}:{first.line})")
+        return
+    table[record.id] = record
+    reader.where[(kind, record.id)] = located
+
+
+def _check_regions(reader: _Reader, parts: KnowledgeBaseParts) -> None:
+    regions = parts.regions
+    for region in regions.values():
+        if region.parent is not None and region.parent not in regions:
+            at = reader.where[("regions", region.id)]
+            reader.problem(at.path, at.line, f"region {region.id!r}: unknown parent {region.parent!r}"
+                           + _did_you_mean(region.parent, regions))
+    reported: set[str] = set()
+    for start in regions:
+        seen: list[str] = []
+        current: str | None = start
+        while current is not None and current in regions:
+            if current in seen:
+                cycle = seen[seen.index(current):]
+                if not reported.intersection(cycle):
+                    reported.update(cycle)
+                    at = reader.where[("regions", current)]
+                    reader.problem(at.path, at.line, "cycle in the region tree: " + " -> ".join([*cycle, current]))
+                break
+            seen.append(current)
+            current = regions[current].parent
+
+
+def _check_vocabulary_references(reader: _Reader, parts: KnowledgeBaseParts) -> None:
+    for condition in parts.conditions.values():
+        at = reader.where[("conditions", condition.id)]
+        for region in condition.regions:
+            _check_ref(reader, at, f"condition {condition.id!r}", "region", region, parts.regions)
+        for phenomenon in condition.phenomena:
+            _check_ref(reader, at, f"condition {condition.id!r}", "phenomenon", phenomenon, parts.phenomena)
+    for flag in parts.red_flags.values():
+        at = reader.where[("red_flags", flag.id)]
+        for region in flag.regions:
+            _check_ref(reader, at, f"red flag {flag.id!r}", "region", region, parts.regions)
+
+
+def _check_ref(reader: _Reader, at: _Located, owner: str, kind: str, ref: str, table: dict[str, Any]) -> bool:
+    if ref in table:
+        return True
+    reader.problem(at.path, at.line, f"{owner}: unknown {kind} {ref!r}" + _did_you_mean(ref, table))
+    return False
+
+
+def _did_you_mean(ref: str, table: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(ref, list(table), n=3, cutoff=0.6)
+    return f" (did you mean {', '.join(close)}?)" if close else ""
+
+
+def _build_muscles(
+    reader: _Reader,
+    parts: KnowledgeBaseParts,
+    specs: dict[str, tuple[MuscleSpec, _Located, Any]],
+    pattern_files: dict[str, tuple[PatternFile, Path, Any]],
+) -> None:
+    trp_owner: dict[str, str] = {}
+    for muscle_id, (spec, located, document) in specs.items():
+        for index, trp in enumerate(spec.trigger_points):
+            line = document.line_of(("trigger_points", index, "id"))
+            if not trp.id.startswith(f"{muscle_id}_"):
+                reader.problem(located.path, line, f"trigger point id {trp.id!r} must start with {muscle_id + '_'!r}")
+            if trp.id in trp_owner:
+                reader.problem(located.path, line, f"trigger point id {trp.id!r} is also used by muscle {trp_owner[trp.id]!r}")
+            trp_owner[trp.id] = muscle_id
+
+    for muscle_id in sorted(set(pattern_files) - set(specs)):
+        _pf, path, document = pattern_files[muscle_id]
+        reader.problem(str(path), document.line_of(("muscle",)),
+                       f"unknown muscle {muscle_id!r}: there is no muscles/{muscle_id}.yaml")
+
+    for muscle_id, (spec, located, document) in specs.items():
+        if muscle_id not in pattern_files:
+            reader.problem(located.path, 1, f"muscle {muscle_id!r} has no patterns/{muscle_id}.yaml")
+            continue
+        pattern_file, path, pdoc = pattern_files[muscle_id]
+        own = {trp.id for trp in spec.trigger_points}
+        patterns: dict[str, ReferralPattern] = {}
+        for index, pattern in enumerate(pattern_file.patterns):
+            base = ("patterns", index)
+            shown = str(path)
+            if pattern.trigger_point not in own:
+                reader.problem(shown, pdoc.line_of((*base, "trigger_point")),
+                               f"unknown trigger point {pattern.trigger_point!r} of muscle {muscle_id!r}"
+                               + _did_you_mean(pattern.trigger_point, own))
+                continue
+            if pattern.trigger_point in patterns:
+                reader.problem(shown, pdoc.line_of((*base, "trigger_point")),
+                               f"trigger point {pattern.trigger_point!r} has more than one pattern")
+                continue
+            patterns[pattern.trigger_point] = pattern
+            seen_regions: set[str] = set()
+            for zone_kind in ("essential", "spillover"):
+                for z_index, zone in enumerate(getattr(pattern, zone_kind)):
+                    at = _Located(shown, pdoc.line_of((*base, zone_kind, z_index)))
+                    _check_ref(reader, at, f"{pattern.trigger_point} {zone_kind}", "region", zone.region, parts.regions)
+                    if zone.region in seen_regions:
+                        reader.problem(shown, at.line, f"{pattern.trigger_point}: region {zone.region!r} listed twice")
+                    seen_regions.add(zone.region)
+            for p_index, phenomenon in enumerate(pattern.phenomena):
+                at = _Located(shown, pdoc.line_of((*base, "phenomena", p_index)))
+                _check_ref(reader, at, pattern.trigger_point, "phenomenon", phenomenon, parts.phenomena)
+            for s_index, source in enumerate(pattern.sources):
+                at = _Located(shown, pdoc.line_of((*base, "sources", s_index)))
+                _check_ref(reader, at, pattern.trigger_point, "source", source, parts.sources)
+        for index, trp in enumerate(spec.trigger_points):
+            if trp.id not in patterns and pattern_file.patterns:
+                reader.problem(str(path), 1, f"trigger point {trp.id!r} has no referral pattern")
+        if reader.problems:
+            continue
+        trigger_points = tuple(
+            TriggerPoint(**trp.model_dump(), muscle=muscle_id, pattern=patterns[trp.id])
+            for trp in spec.trigger_points
+        )
+        values = spec.model_dump(exclude={"trigger_points"})
+        values["attachments"] = spec.attachments
+        parts.muscles[muscle_id] = Muscle.model_construct(**values, trigger_points=trigger_points)
+        reader.where[("muscles", muscle_id)] = located
+
+
+def _check_names(reader: _Reader, parts: KnowledgeBaseParts) -> None:
+    """No two records of the location vocabulary (or two muscles) may share a normalised name."""
+    for kinds in (("regions", "conditions", "phenomena"), ("muscles",)):
+        owners: dict[str, tuple[str, str]] = {}
+        for kind in kinds:
+            table: dict[str, Any] = getattr(parts, kind)
+            for record_id, record in table.items():
+                label = getattr(record, "label", None) or record.name
+                names = [record_id.replace("_", " "), label, *record.aliases]
+                for name in names:
+                    key = normalise(name)
+                    if not key:
+                        continue
+                    owner = owners.setdefault(key, (kind, record_id))
+                    if owner != (kind, record_id):
+                        at = reader.where.get((kind, record_id), _Located(parts.root, 0))
+                        reader.problem(at.path, at.line,
+                                       f"name {name!r} of {_SINGULAR[kind]} {record_id!r} is already used "
+                                       f"by {_SINGULAR[owner[0]]} {owner[1]!r}")

@@ -1,0 +1,112 @@
+"""Resolution of pain-location phrases to regions, condition terms and phenomena."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import TYPE_CHECKING, cast
+
+from .errors import InvalidQueryError, UnknownLocationError
+from .models import BodySide, LocationKind, LocationResolution, ResolutionMethod
+from .text import MAX_QUERY_LENGTH, normalise, side_prefix
+
+if TYPE_CHECKING:
+    from .knowledge_base import KnowledgeBase
+
+__all__ = ["check_side", "check_text", "resolve_location"]
+
+SIDES: tuple[BodySide, ...] = ("left", "right")
+
+
+def check_text(text: object, what: str) -> str:
+    """Validate a user-typed phrase: a non-blank string of printable characters, not too long.
+
+    Raises:
+        InvalidQueryError: otherwise.
+    """
+    if not isinstance(text, str):
+        raise InvalidQueryError(f"{what} must be text, not {type(text).__name__}")
+    stripped = " ".join(text.split())
+    if not stripped:
+        raise InvalidQueryError(f"{what} is empty")
+    if len(stripped) > MAX_QUERY_LENGTH:
+        raise InvalidQueryError(f"{what} is too long ({len(stripped)} characters; at most {MAX_QUERY_LENGTH})")
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in stripped):
+        raise InvalidQueryError(f"{what} contains control characters")
+    if not normalise(stripped):
+        raise InvalidQueryError(f"{what} {stripped!r} contains no letters or digits")
+    return stripped
+
+
+def check_side(side: object) -> BodySide | None:
+    """Validate a side argument: None, "left" or "right" (any case; "l"/"r" accepted)."""
+    if side is None:
+        return None
+    if isinstance(side, str):
+        value = {"l": "left", "r": "right"}.get(side.strip().casefold(), side.strip().casefold())
+        if value in SIDES:
+            return cast(BodySide, value)
+    raise InvalidQueryError(f"side must be 'left' or 'right', not {side!r}")
+
+
+def resolve_location(kb: KnowledgeBase, text: str, *, side: BodySide | None = None) -> LocationResolution:
+    """Resolve one phrase: exact id/label/alias, then word order, then fuzzy; side words are split off.
+
+    Raises:
+        InvalidQueryError: malformed phrase or side.
+        UnknownLocationError: nothing matches clearly; ``.suggestions`` holds the closest names.
+    """
+    phrase = check_text(text, "location")
+    default_side = check_side(side)
+    phrase_side, rest = side_prefix(phrase)
+    names = kb.location_names()
+    hit = names.exact(rest)
+    if hit is None and phrase_side is not None:  # "left" may belong to the name itself
+        whole = names.exact(phrase)
+        if whole is not None:
+            hit, phrase_side, rest = whole, None, phrase
+    suggestions: list[str] = []
+    if hit is None:
+        hit, fuzzy_hits = names.best_fuzzy(rest)
+        suggestions = [_label(kb, h.target) for h in fuzzy_hits]
+    if hit is None:
+        raise UnknownLocationError(phrase, _unique(suggestions))
+
+    kind, record_id = hit.target
+    regions: tuple[str, ...]
+    phenomena: tuple[str, ...] = ()
+    if kind == "region":
+        regions = (record_id,)
+    elif kind == "condition":
+        condition = kb.conditions[record_id]
+        regions, phenomena = condition.regions, condition.phenomena
+    else:
+        regions, phenomena = (), (record_id,)
+    method = hit.method
+    if method != "fuzzy" and kind == "condition":
+        method = "condition"
+    elif method != "fuzzy" and kind == "phenomenon":
+        method = "symptom"
+    return LocationResolution(
+        text=phrase,
+        side=cast(BodySide | None, phrase_side) or default_side,
+        method=cast(ResolutionMethod, method),
+        matched=hit.name,
+        kind=cast(LocationKind, kind),
+        id=record_id,
+        regions=regions,
+        phenomena=phenomena,
+        score=hit.score,
+    )
+
+
+def _label(kb: KnowledgeBase, target: tuple[str, str]) -> str:
+    kind, record_id = target
+    if kind == "region":
+        return kb.regions[record_id].label
+    if kind == "condition":
+        return kb.conditions[record_id].label
+    return kb.phenomena[record_id].label
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))

@@ -1,0 +1,313 @@
+"""Pydantic models: the knowledge-base records (as written in YAML) and the query results. No I/O."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+__all__ = [
+    "AREAS",
+    "Area",
+    "Attachments",
+    "BodySide",
+    "Candidate",
+    "Condition",
+    "LocationResolution",
+    "Match",
+    "Muscle",
+    "MuscleRef",
+    "MuscleSpec",
+    "PatternFile",
+    "Phenomenon",
+    "QueryInfo",
+    "QueryResult",
+    "RedFlag",
+    "RedFlagHit",
+    "ReferralPattern",
+    "Region",
+    "Side",
+    "Source",
+    "SymptomMatch",
+    "TriggerPoint",
+    "TriggerPointSpec",
+    "ZoneRef",
+]
+
+SLUG_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+
+Side = Literal["ipsilateral", "contralateral", "bilateral", "midline"]
+BodySide = Literal["left", "right"]
+Area = Literal[
+    "head_face", "neck", "shoulder_upper_back", "arm_hand", "trunk", "pelvis", "hip_thigh", "leg_foot"
+]
+ResolutionMethod = Literal["exact", "word_order", "condition", "symptom", "fuzzy"]
+LocationKind = Literal["region", "condition", "phenomenon"]
+AREAS: tuple[Area, ...] = (
+    "head_face", "neck", "shoulder_upper_back", "arm_hand", "trunk", "pelvis", "hip_thigh", "leg_foot"
+)
+
+
+class Record(BaseModel):
+    """Base of every model: immutable, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+class Source(Record):
+    """A bibliographic entry cited by referral patterns."""
+
+    id: Slug
+    citation: Text
+    kind: Literal["book", "article", "chapter", "web"]
+    year: int | None = Field(default=None, ge=1800, le=2100)
+    url: Text | None = None
+
+
+class Phenomenon(Record):
+    """Something a trigger point causes besides referred pain (dizziness, paresthesia, entrapment)."""
+
+    id: Slug
+    label: Name
+    kind: Literal["autonomic", "sensory", "motor", "proprioceptive", "entrapment", "visceral"]
+    aliases: tuple[Name, ...] = ()
+    notes: Text | None = None
+
+
+class Region(Record):
+    """A body zone of the controlled vocabulary; ``parent`` builds the hierarchy."""
+
+    id: Slug
+    label: Name
+    parent: Slug | None = None
+    laterality: Literal["paired", "midline"] = "paired"
+    aliases: tuple[Name, ...] = ()
+    notes: Text | None = None
+
+
+class Condition(Record):
+    """A syndrome or lay complaint ("tennis elbow") that resolves to regions and/or phenomena."""
+
+    id: Slug
+    label: Name
+    aliases: tuple[Name, ...] = ()
+    regions: tuple[Slug, ...] = ()
+    phenomena: tuple[Slug, ...] = ()
+    notes: Text | None = None
+
+    @model_validator(mode="after")
+    def _names_something(self) -> Condition:
+        if not self.regions and not self.phenomena:
+            raise ValueError("a condition must list at least one region or phenomenon")
+        return self
+
+
+class RedFlag(Record):
+    """A serious condition whose pain a referral pattern can mimic, shown with matching queries."""
+
+    id: Slug
+    label: Name
+    regions: tuple[Slug, ...] = Field(min_length=1)
+    side: BodySide | None = None
+    message: Text
+
+
+# --------------------------------------------------------------------------- muscles and patterns
+
+
+class Attachments(Record):
+    """Origin and insertion of a muscle."""
+
+    origin: Text | None = None
+    insertion: Text | None = None
+
+
+class ZoneRef(Record):
+    """One zone of a referral pattern: a region id, and a side when it differs from the pattern's."""
+
+    region: Slug
+    side: Side | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"region": value} if isinstance(value, str) else value
+
+
+class ReferralPattern(Record):
+    """Where the referred pain of one trigger point is felt, and what else it causes."""
+
+    trigger_point: Slug
+    side: Side
+    essential: tuple[ZoneRef, ...] = ()
+    spillover: tuple[ZoneRef, ...] = ()
+    phenomena: tuple[Slug, ...] = ()
+    body_side: BodySide | None = None
+    sources: tuple[Slug, ...] = Field(min_length=1)
+    notes: Text | None = None
+
+    @model_validator(mode="after")
+    def _has_zones(self) -> ReferralPattern:
+        if not self.essential and not self.spillover:
+            raise ValueError("a pattern needs at least one essential or spillover zone")
+        return self
+
+
+class PatternFile(Record):
+    """Contents of ``patterns/<muscle>.yaml``."""
+
+    muscle: Slug
+    patterns: tuple[ReferralPattern, ...] = Field(min_length=1)
+
+
+class TriggerPointSpec(Record):
+    """A trigger point as written in a muscle file."""
+
+    id: Slug
+    name: Name
+    part: Name | None = None
+    location: Text
+    notes: Text | None = None
+
+
+class TriggerPoint(TriggerPointSpec):
+    """A trigger point with its muscle id and referral pattern attached (after loading)."""
+
+    muscle: Slug
+    pattern: ReferralPattern
+
+
+class MuscleSpec(Record):
+    """Contents of ``muscles/<id>.yaml``."""
+
+    id: Slug
+    name: Name
+    aliases: tuple[Name, ...] = ()
+    area: Area
+    innervation: Text | None = None
+    actions: tuple[Text, ...] = ()
+    attachments: Attachments | None = None
+    notes: Text | None = None
+    trigger_points: tuple[TriggerPointSpec, ...] = Field(min_length=1)
+
+    @field_validator("trigger_points")
+    @classmethod
+    def _unique_ids(cls, value: tuple[TriggerPointSpec, ...]) -> tuple[TriggerPointSpec, ...]:
+        seen: set[str] = set()
+        for trp in value:
+            if trp.id in seen:
+                raise ValueError(f"trigger point id {trp.id!r} appears twice")
+            seen.add(trp.id)
+        return value
+
+
+class Muscle(MuscleSpec):
+    """A muscle with its trigger points and their referral patterns: the forward lookup."""
+
+    trigger_points: tuple[TriggerPoint, ...] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- query results
+
+
+class MuscleRef(Record):
+    """The muscle of a candidate, as it appears in results."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    area: Area
+
+
+class Match(Record):
+    """Why a candidate is listed: a site resolved to a region that a trigger point refers to."""
+
+    location: str
+    region: str
+    region_label: str
+    query_region: str
+    relation: Literal["exact", "within", "broader"]
+    trigger_point: str
+    trigger_point_name: str
+    zone: Literal["essential", "spillover"]
+    weight: float
+    look_on: Literal["left", "right", "either"]
+
+
+class SymptomMatch(Record):
+    """A site named a phenomenon (e.g. dizziness) that a trigger point of the candidate causes."""
+
+    location: str
+    phenomenon: str
+    phenomenon_label: str
+    trigger_point: str
+    trigger_point_name: str
+    weight: float
+
+
+class Candidate(Record):
+    """One ranked muscle: its score and every match that produced it.
+
+    ``score`` lies in (0, 1]: 1.0 means every site is explained by an essential zone. A muscle explaining
+    more sites always scores above one explaining fewer.
+    """
+
+    muscle: MuscleRef
+    score: float
+    sites_explained: int
+    matches: tuple[Match, ...]
+    symptom_matches: tuple[SymptomMatch, ...] = ()
+
+
+class LocationResolution(Record):
+    """How one location phrase was understood."""
+
+    text: str
+    side: BodySide | None
+    method: ResolutionMethod
+    matched: str
+    kind: LocationKind
+    id: str
+    regions: tuple[str, ...]
+    phenomena: tuple[str, ...]
+    score: float | None = None
+
+
+class QueryInfo(Record):
+    """The query as understood: each location's resolution, the side and the limit."""
+
+    locations: tuple[LocationResolution, ...]
+    side: BodySide | None
+    limit: int | None
+
+
+class RedFlagHit(Record):
+    """A red flag raised by one of the queried locations."""
+
+    id: str
+    label: str
+    message: str
+    locations: tuple[str, ...]
+
+
+class QueryResult(Record):
+    """Result of a reverse query: iterable over the ranked candidates, best first."""
+
+    query: QueryInfo
+    results: tuple[Candidate, ...]
+    red_flags: tuple[RedFlagHit, ...] = ()
+
+    def __iter__(self) -> Any:  # iterate candidates, not fields
+        return iter(self.results)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def __getitem__(self, index: int) -> Candidate:
+        return self.results[index]

@@ -1,0 +1,198 @@
+"""Text and JSON renderings of results. Functions return strings; they never print."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from .models import Candidate, Match, Muscle, QueryResult, ZoneRef
+
+if TYPE_CHECKING:
+    from .knowledge_base import KnowledgeBase
+
+__all__ = [
+    "json_document",
+    "muscle_text",
+    "muscles_json",
+    "muscles_text",
+    "regions_json",
+    "regions_text",
+    "where_json",
+    "where_text",
+]
+
+MATCHES_PER_SITE = 2
+"""Human output shows this many matches per site and candidate; --json has them all."""
+
+
+def json_document(value: Any) -> str:
+    """One JSON document (models dumped in JSON mode), UTF-8 characters kept, stable key order."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json")
+    elif isinstance(value, list | tuple):
+        value = [v.model_dump(mode="json") if isinstance(v, BaseModel) else v for v in value]
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> list[str]:
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(header)).rstrip()]
+    lines += ["  ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    return lines
+
+
+# --------------------------------------------------------------------------- where
+
+
+def where_json(result: QueryResult, disclaimer: str) -> str:
+    """The ``where --json`` document: query, results, red_flags, disclaimer."""
+    payload = result.model_dump(mode="json")
+    payload["disclaimer"] = disclaimer
+    return json_document(payload)
+
+
+def where_text(kb: KnowledgeBase, result: QueryResult) -> str:
+    """Readable ranking: how each site was understood, then each candidate with its explanation."""
+    lines: list[str] = []
+    for site in result.query.locations:
+        shown = site.matched if site.method != "exact" else _target_label(kb, site.kind, site.id)
+        how = {"condition": " (condition)", "symptom": " (symptom)",
+               "fuzzy": f" (closest match, {site.score or 0:.0f}%)"}.get(site.method, "")
+        side = f", {site.side} side" if site.side else ""
+        lines.append(f"{site.text} -> {shown}{how}{side}")
+    for flag in result.red_flags:
+        lines.append("")
+        lines.append(f"RED FLAG ({', '.join(flag.locations)}): {flag.label}")
+        lines.append(f"  {flag.message}")
+    lines.append("")
+    if not result.results:
+        lines.append("No muscle in the knowledge base refers pain there.")
+        return "\n".join(lines)
+    n_sites = len(result.query.locations)
+    rows: list[list[str]] = []
+    details: list[list[str]] = []
+    for rank, candidate in enumerate(result.results, start=1):
+        rows.append([str(rank), candidate.muscle.name, f"{candidate.score:.2f}",
+                     f"{candidate.sites_explained}/{n_sites}"])
+        details.append(_explanation(candidate))
+    table = _table(rows, ["#", "Muscle", "Score", "Sites"])
+    lines.append(table[0])
+    for row_line, detail in zip(table[1:], details, strict=True):
+        lines.append(row_line)
+        lines.extend("      " + d for d in detail)
+    return "\n".join(lines)
+
+
+def _explanation(candidate: Candidate) -> list[str]:
+    by_site: dict[str, list[Match]] = {}
+    for match in candidate.matches:
+        by_site.setdefault(match.location, []).append(match)
+    rows: list[list[str]] = []
+    for location, matches in by_site.items():
+        for match in matches[:MATCHES_PER_SITE]:
+            zone = match.zone + ("" if match.relation != "broader" else " (broader zone)")
+            look = "" if match.look_on == "either" else f"check {match.look_on} side"
+            rows.append([location, "<-", match.trigger_point_name, f"{zone}: {match.region_label}", look])
+        if len(matches) > MATCHES_PER_SITE:
+            rows.append([location, "", f"(+{len(matches) - MATCHES_PER_SITE} more)", "", ""])
+    for symptom in candidate.symptom_matches:
+        rows.append([symptom.location, "<-", symptom.trigger_point_name, f"causes {symptom.phenomenon_label}", ""])
+    widths = [max(len(r[i]) for r in rows) for i in range(5)] if rows else []
+    return ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+
+
+def _target_label(kb: KnowledgeBase, kind: str, record_id: str) -> str:
+    if kind == "region":
+        return kb.regions[record_id].label
+    if kind == "condition":
+        return kb.conditions[record_id].label
+    return kb.phenomena[record_id].label
+
+
+# --------------------------------------------------------------------------- muscles
+
+
+def _zones(kb: KnowledgeBase, zones: Iterable[ZoneRef]) -> str:
+    parts = []
+    for zone in zones:
+        label = kb.regions[zone.region].label
+        parts.append(f"{label} ({zone.side})" if zone.side else label)
+    return ", ".join(parts) or "-"
+
+
+def muscle_text(kb: KnowledgeBase, muscle: Muscle) -> str:
+    """Forward lookup: the muscle, then each trigger point with its zones, phenomena and sources."""
+    lines = [muscle.name + (f"  (also: {', '.join(muscle.aliases)})" if muscle.aliases else "")]
+    lines.append(f"  area: {muscle.area.replace('_', ' ')}")
+    if muscle.innervation:
+        lines.append(f"  innervation: {muscle.innervation}")
+    if muscle.actions:
+        lines.append(f"  actions: {'; '.join(muscle.actions)}")
+    if muscle.attachments:
+        if muscle.attachments.origin:
+            lines.append(f"  origin: {muscle.attachments.origin}")
+        if muscle.attachments.insertion:
+            lines.append(f"  insertion: {muscle.attachments.insertion}")
+    lines.append("")
+    for trp in muscle.trigger_points:
+        pattern = trp.pattern
+        title = trp.name + (f" [{trp.part}]" if trp.part else "")
+        lines.append(f"{title}  ({trp.id})")
+        lines.append(f"  location:  {trp.location}")
+        lines.append(f"  essential: {_zones(kb, pattern.essential)}")
+        lines.append(f"  spillover: {_zones(kb, pattern.spillover)}")
+        side = pattern.side + (f", {pattern.body_side} side only" if pattern.body_side else "")
+        lines.append(f"  side:      {side}")
+        if pattern.phenomena:
+            lines.append(f"  also:      {', '.join(kb.phenomena[p].label for p in pattern.phenomena)}")
+        lines.append(f"  sources:   {', '.join(pattern.sources)}")
+        if pattern.notes:
+            lines.append(f"  notes:     {pattern.notes}")
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+def muscles_text(kb: KnowledgeBase) -> str:
+    """A table of every muscle: id, name, area, number of trigger points."""
+    rows = [[m.id, m.name, m.area, str(len(m.trigger_points))] for m in kb.muscles.values()]
+    return "\n".join(_table(rows, ["id", "name", "area", "TrPs"]))
+
+
+def muscles_json(kb: KnowledgeBase) -> str:
+    """JSON array of muscles: id, name, aliases, area, trigger_points (ids)."""
+    return json_document([
+        {"id": m.id, "name": m.name, "aliases": list(m.aliases), "area": m.area,
+         "trigger_points": [t.id for t in m.trigger_points]}
+        for m in kb.muscles.values()
+    ])
+
+
+# --------------------------------------------------------------------------- regions
+
+
+def regions_text(kb: KnowledgeBase) -> str:
+    """The region tree, indented, with ids and aliases."""
+    lines: list[str] = []
+
+    def visit(region_id: str, depth: int) -> None:
+        region = kb.regions[region_id]
+        aliases = f"  ({', '.join(region.aliases)})" if region.aliases else ""
+        lines.append(f"{'  ' * depth}{region.label} [{region.id}]{aliases}")
+        for child in kb.children(region_id):
+            visit(child, depth + 1)
+
+    for root in kb.roots():
+        visit(root, 0)
+    return "\n".join(lines)
+
+
+def regions_json(kb: KnowledgeBase) -> str:
+    """JSON array of regions: id, name, parent, laterality, aliases."""
+    return json_document([
+        {"id": r.id, "name": r.label, "parent": r.parent, "laterality": r.laterality,
+         "aliases": list(r.aliases)}
+        for r in kb.regions.values()
+    ])

@@ -1,0 +1,93 @@
+"""Text normalisation shared by the loader (name collisions) and the resolvers (matching).
+
+``normalise`` maps the many ways of writing a name to one key: case, accents, punctuation, plurals and
+filler words ("pain", "the", "my") do not matter. Two spellings with the same key are the same name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["MAX_QUERY_LENGTH", "normalise", "side_prefix", "sorted_key"]
+
+MAX_QUERY_LENGTH = 200
+"""Longest location or muscle name accepted, in characters (after trimming)."""
+
+_FILLER = frozenset(
+    """a an the my of in on at to area region pain painful ache aching hurt hurts hurting sore soreness
+    tender tenderness""".split()
+)
+
+_IRREGULAR = {
+    "teeth": "tooth",
+    "feet": "foot",
+    "calves": "calf",
+    "halves": "half",
+    "vertebrae": "vertebra",
+    "phalanges": "phalanx",
+    "axillae": "axilla",
+    "scapulae": "scapula",
+    "men": "man",
+    "women": "woman",
+}
+_NO_SINGULAR_ENDINGS = ("ss", "us", "is", "os", "as", "ys")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_LEADING_SIDE = re.compile(
+    r"^\s*(?P<side>left|right|lt|rt|l|r)\b[\s.-]*(?:side\s+of\s+(?:the\s+|my\s+)?)?(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_TRAILING_SIDE = re.compile(
+    r"^(?P<rest>.+?)[\s,]+(?:on\s+(?:the\s+)?)?(?P<side>left|right)(?:\s+side)?\s*$", re.IGNORECASE
+)
+_SIDE_NAMES = {"l": "left", "lt": "left", "left": "left", "r": "right", "rt": "right", "right": "right"}
+
+
+def _singular(word: str) -> str:
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) <= 3 or word.endswith(_NO_SINGULAR_ENDINGS) or not word.endswith("s"):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1]
+
+
+def _words(text: str) -> list[str]:
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("'", ""))
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii")
+    return [w for w in _NON_WORD.split(ascii_text) if w]
+
+
+@lru_cache(maxsize=8192)
+def normalise(text: str) -> str:
+    """Return the matching key of ``text``: casefolded ASCII words, singular, filler words dropped.
+
+    Example:
+        >>> normalise("Angle of the JAW")
+        'angle jaw'
+        >>> normalise("Golfer's elbows")
+        'golfer elbow'
+    """
+    words = [_singular(w) for w in _words(text)]
+    kept = [w for w in words if w not in _FILLER]
+    if not kept:  # a phrase made only of filler words ("pain") keeps them
+        kept = words
+    return " ".join(kept)
+
+
+def sorted_key(key: str) -> str:
+    """The words of a normalised key in sorted order, so "jaw angle" meets "angle jaw"."""
+    return " ".join(sorted(key.split()))
+
+
+def side_prefix(text: str) -> tuple[str | None, str]:
+    """Split a side off a phrase: ``"left temple"`` and ``"temple on the left"`` -> ``("left", "temple")``.
+
+    A phrase that is nothing but a side word is returned unchanged, with no side.
+    """
+    found = _LEADING_SIDE.match(text) or _TRAILING_SIDE.match(text)
+    if found is None or not found.group("rest").strip():
+        return None, text
+    return _SIDE_NAMES[found.group("side").casefold()], found.group("rest").strip()
