@@ -141,8 +141,14 @@ class _Reader:
         try:
             return model.model_validate(document.data), document
         except ValidationError as exc:
-            for error in exc.errors(include_url=False):
+            errors = exc.errors(include_url=False)
+            for error in errors:
                 loc = tuple(part for part in error["loc"] if isinstance(part, str | int))
+                if error["type"] == "too_short" and any(
+                    len(other["loc"]) > len(error["loc"]) and other["loc"][: len(loc)] == error["loc"]
+                    for other in errors
+                ):
+                    continue  # "needs at least 1 item" only because its items failed: already said
                 loc = _strip_union_tags(loc, document.data)
                 where = ".".join(str(part) for part in loc)
                 message = error["msg"]
@@ -236,10 +242,12 @@ def read_parts(root: Path, overlays: Sequence[Path] = ()) -> KnowledgeBaseParts:
                 _add(reader, getattr(parts, name), record, name, located)
 
     specs: dict[str, tuple[MuscleSpec, _Located, Any]] = {}
+    unreadable: set[str] = set()  # muscle ids whose file failed: no consequential problems for them
     for rel in sorted(k for k in files if k.startswith("muscles/")):
         path = files[rel]
         spec, document = reader.read(path, MuscleSpec)
         if spec is None:
+            unreadable.add(path.stem)
             continue
         if spec.id != path.stem:
             reader.problem(str(path), document.line_of(("id",)), f"id {spec.id!r} must equal the file name {path.stem!r}")
@@ -251,6 +259,7 @@ def read_parts(root: Path, overlays: Sequence[Path] = ()) -> KnowledgeBaseParts:
         path = files[rel]
         pattern_file, document = reader.read(path, PatternFile)
         if pattern_file is None:
+            unreadable.add(path.stem)
             continue
         if pattern_file.muscle != path.stem:
             reader.problem(
@@ -262,7 +271,7 @@ def read_parts(root: Path, overlays: Sequence[Path] = ()) -> KnowledgeBaseParts:
 
     _check_regions(reader, parts)
     _check_vocabulary_references(reader, parts)
-    _build_muscles(reader, parts, specs, pattern_files)
+    _build_muscles(reader, parts, specs, pattern_files, unreadable)
     _check_names(reader, parts)
     if reader.problems:
         raise KnowledgeBaseError(str(root), reader.problems)
@@ -339,6 +348,7 @@ def _build_muscles(
     parts: KnowledgeBaseParts,
     specs: dict[str, tuple[MuscleSpec, _Located, Any]],
     pattern_files: dict[str, tuple[PatternFile, Path, Any]],
+    unreadable: set[str],
 ) -> None:
     trp_owner: dict[str, str] = {}
     for muscle_id, (spec, located, document) in specs.items():
@@ -350,13 +360,15 @@ def _build_muscles(
                 reader.problem(located.path, line, f"trigger point id {trp.id!r} is also used by muscle {trp_owner[trp.id]!r}")
             trp_owner[trp.id] = muscle_id
 
-    for muscle_id in sorted(set(pattern_files) - set(specs)):
+    for muscle_id in sorted(set(pattern_files) - set(specs) - unreadable):
         _pf, path, document = pattern_files[muscle_id]
         reader.problem(str(path), document.line_of(("muscle",)),
                        f"unknown muscle {muscle_id!r}: there is no muscles/{muscle_id}.yaml")
 
     for muscle_id, (spec, located, document) in specs.items():
         if muscle_id not in pattern_files:
+            if muscle_id in unreadable:
+                continue
             reader.problem(located.path, 1, f"muscle {muscle_id!r} has no patterns/{muscle_id}.yaml")
             continue
         pattern_file, path, pdoc = pattern_files[muscle_id]

@@ -154,8 +154,8 @@ class ReferralPattern(Record):
 
     @model_validator(mode="after")
     def _has_zones(self) -> ReferralPattern:
-        if not self.essential and not self.spillover:
-            raise ValueError("a pattern needs at least one essential or spillover zone")
+        if not self.essential and not self.spillover and not self.phenomena:
+            raise ValueError("a pattern needs at least one essential or spillover zone, or phenomena")
         return self
 
 

@@ -7,7 +7,8 @@ Scoring (see docs/query-semantics.md):
 - a site's strength is its best match's weight; a muscle's score is
   ``(sites explained + sum of strengths / number of sites) / (number of sites + 1)``, in (0, 1];
   a muscle explaining more sites therefore always ranks above one explaining fewer;
-- ties: more essential matches first, then name, then id, so the order is deterministic.
+- ties: more of the queried regions matched first (a condition names several), then more essential
+  matches, then name, then id, so the order is deterministic.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def where(
                     phenomenon_label=kb.phenomena[phenomenon_id].label, trigger_point=trp_id,
                     trigger_point_name=kb.trigger_points[trp_id].name, weight=SYMPTOM_WEIGHT))
 
-    candidates: list[tuple[tuple[float, int, str, str], Candidate]] = []
+    candidates: list[tuple[tuple[float, int, int, str, str], Candidate]] = []
     n_sites = len(sites)
     for muscle_id in per_muscle.keys() | symptoms.keys():
         zone_slots = per_muscle.get(muscle_id) or [[] for _ in sites]
@@ -91,6 +92,7 @@ def where(
         matches = tuple(m for slot in zone_slots for m in _ordered(slot))
         muscle = kb.muscles[muscle_id]
         essential = sum(1 for m in matches if m.zone == "essential")
+        breadth = len({(m.location, m.query_region) for m in matches})
         candidate = Candidate(
             muscle=MuscleRef(id=muscle.id, name=muscle.name, aliases=muscle.aliases, area=muscle.area),
             score=score,
@@ -98,7 +100,7 @@ def where(
             matches=matches,
             symptom_matches=tuple(m for slot in symptom_slots for m in slot),
         )
-        candidates.append(((-score, -essential, muscle.name.casefold(), muscle.id), candidate))
+        candidates.append(((-score, -breadth, -essential, muscle.name.casefold(), muscle.id), candidate))
     candidates.sort(key=lambda item: item[0])
     ranked = tuple(c for _key, c in candidates)
     if limit is not None:

@@ -1,0 +1,163 @@
+"""The command line: exit codes, stdout vs stderr, and the JSON contract."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nmt_referral.cli import app
+
+from .conftest import KB_MINIMAL
+
+runner = CliRunner()
+DATA = ["--data", str(KB_MINIMAL)]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_where_json_contract() -> None:
+    code, out, err = run("where", "temple", "angle of the jaw", "--json", *DATA)
+    assert code == 0, err
+    payload = json.loads(out)
+    assert set(payload) >= {"query", "results"}
+    assert [loc["regions"] for loc in payload["query"]["locations"]] == [["temple"], ["angle_of_jaw"]]
+    first = payload["results"][0]
+    assert first["muscle"] == {"id": "alpha", "name": "Alpha muscle", "aliases": ["AM", "alphoid"], "area": "head_face"}
+    assert isinstance(first["score"], float)
+    for match in first["matches"]:
+        assert set(match) >= {"location", "region", "trigger_point", "zone"}
+        assert match["zone"] in ("essential", "spillover")
+    scores = [r["score"] for r in payload["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_where_text_explains() -> None:
+    code, out, _ = run("where", "temple", *DATA)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "temple -> Temple"
+    assert any(line.split()[:3] == ["1", "Alpha", "muscle"] for line in lines)
+    assert any("<-" in line and "essential: Temple" in line for line in lines)
+
+
+def test_where_side_and_limit() -> None:
+    code, out, _ = run("where", "forehead", "--side", "left", "--limit", "1", "--json", *DATA)
+    assert code == 0
+    payload = json.loads(out)
+    assert [r["muscle"]["id"] for r in payload["results"]] == ["delta"]
+    assert payload["results"][0]["matches"][0]["look_on"] == "right"
+
+
+def test_red_flag_is_shown() -> None:
+    code, out, err = run("where", "jaw", "--side", "left", *DATA)
+    assert code == 0
+    assert "RED FLAG" in out and "Left jaw pain can be cardiac." in out
+    assert "rule these out" in err
+    payload = json.loads(run("where", "jaw", "--json", *DATA)[1])
+    assert [f["id"] for f in payload["red_flags"]] == ["jaw_flag"]
+
+
+def test_unknown_location_exits_2_with_suggestions() -> None:
+    code, out, err = run("where", "frehd", *DATA)
+    assert code == 2
+    assert out == ""
+    assert "unknown location: 'frehd'" in err and "Forehead" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["where", "   "],
+        ["where", "temple", "--side", "middle"],
+        ["where", "temple", "--limit", "0"],
+        ["where", "x" * 100_000],
+        ["where"],
+        ["muscle", "nosuchmuscle"],
+        ["frobnicate"],
+    ],
+)
+def test_bad_usage_exits_2_without_traceback(args: list[str]) -> None:
+    code, _out, err = run(*args, *DATA)
+    assert code == 2
+    assert "Traceback" not in err
+
+
+def test_muscle_forward_lookup() -> None:
+    code, out, _ = run("muscle", "AM", *DATA)
+    assert code == 0
+    assert out.startswith("Alpha muscle  (also: AM, alphoid)")
+    assert "essential: Temple" in out and "spillover: Angle of the jaw" in out
+    payload = json.loads(run("muscle", "alpha", "--json", *DATA)[1])
+    assert payload["id"] == "alpha"
+    assert payload["trigger_points"][0]["pattern"]["essential"] == [{"region": "temple", "side": None}]
+
+
+def test_listings_json() -> None:
+    muscles = json.loads(run("muscles", "--json", *DATA)[1])
+    assert [m["id"] for m in muscles] == ["alpha", "beta", "delta", "epsilon", "gamma"]
+    assert all({"id", "name"} <= set(m) for m in muscles)
+    regions = json.loads(run("regions", "--json", *DATA)[1])
+    assert {"id": "temple", "name": "Temple", "parent": "head"}.items() <= next(
+        r for r in regions if r["id"] == "temple").items()
+
+
+def test_regions_tree_text() -> None:
+    out = run("regions", *DATA)[1]
+    assert "Head [head]" in out and "\n  Temple [temple]" in out and "\n    Angle of the jaw [angle_of_jaw]" in out
+
+
+def test_validate_ok_and_failing(tmp_path: Path) -> None:
+    code, out, _ = run("validate", str(KB_MINIMAL))
+    assert code == 0 and out.startswith("ok: ")
+    broken = tmp_path / "kb"
+    shutil.copytree(KB_MINIMAL, broken)
+    pattern = broken / "patterns" / "alpha.yaml"
+    pattern.write_text(pattern.read_text().replace("[angle_of_jaw]", "[angle_of_jow]"))
+    code, out, err = run("validate", str(broken))
+    assert code == 1
+    assert out.startswith(f"{pattern}:6: ")
+    assert "1 problem" in err
+
+
+def test_invalid_knowledge_base_exits_1_on_queries(tmp_path: Path) -> None:
+    code, _out, err = run("where", "temple", "--data", str(tmp_path))
+    assert code == 1
+    assert "not a knowledge base" in err
+
+
+def test_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NMT_REFERRAL_DATA", str(KB_MINIMAL))
+    code, out, _ = run("muscles", "--json")
+    assert code == 0 and len(json.loads(out)) == 5
+
+
+def test_help_and_version() -> None:
+    code, out, _ = run("--help")
+    assert code == 0 and "does not diagnose" in out and "where" in out
+    code, out, _ = run("--version")
+    assert code == 0 and out.startswith("nmt-referral ")
+
+
+def test_python_dash_m_and_console_script() -> None:
+    env = {**os.environ, "NMT_REFERRAL_DATA": str(KB_MINIMAL)}
+    done = subprocess.run([sys.executable, "-m", "nmt_referral", "--help"], capture_output=True, text=True, env=env,
+                          check=False)
+    assert done.returncode == 0 and "where" in done.stdout
+    script = shutil.which("nmt-referral", path=str(Path(sys.executable).parent))
+    assert script is not None, "console script not installed next to this interpreter"
+    done = subprocess.run([script, "where", "temple", "--json"], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["results"][0]["muscle"]["id"] == "alpha"
+    done = subprocess.run([script, "where", "zzqx"], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 2 and done.stdout == "" and "unknown location" in done.stderr

@@ -1,0 +1,113 @@
+"""Reverse query on the crafted fixture: the right order is known by construction."""
+
+from __future__ import annotations
+
+import pytest
+
+from nmt_referral import Candidate, InvalidQueryError, KnowledgeBase, QueryResult, UnknownLocationError
+
+
+def ids(result: QueryResult) -> list[str]:
+    return [c.muscle.id for c in result]
+
+
+def test_essential_beats_spillover_beats_broader(kb_minimal: KnowledgeBase) -> None:
+    result = kb_minimal.where("temple")
+    # alpha and epsilon: essential (1.0); beta: spillover (0.6); gamma: essential on the ancestor 'head' (0.4)
+    assert ids(result) == ["alpha", "epsilon", "beta", "gamma"]
+    scores = [c.score for c in result]
+    assert scores == sorted(scores, reverse=True)
+    assert scores[0] == 1.0 and scores[2] == pytest.approx(0.8) and scores[3] == pytest.approx(0.7)
+    gamma = result[3]
+    assert [(m.region, m.relation, m.zone) for m in gamma.matches] == [("head", "broader", "essential")]
+
+
+def test_more_sites_explained_ranks_first(kb_minimal: KnowledgeBase) -> None:
+    result = kb_minimal.where("temple", "angle of the jaw")
+    # gamma explains both sites weakly (broader zones) and must rank above epsilon (one site, essential)
+    assert ids(result) == ["alpha", "beta", "gamma", "epsilon"]
+    assert [c.sites_explained for c in result] == [2, 2, 2, 1]
+    assert result[2].score > result[3].score
+
+
+def test_ties_are_deterministic(kb_minimal: KnowledgeBase) -> None:
+    first = kb_minimal.where("temple", "angle of the jaw")
+    second = kb_minimal.where("angle of the jaw", "temple")
+    assert first[0].score == first[1].score  # alpha and beta tie on score ...
+    assert ids(first)[:2] == ids(second)[:2] == ["alpha", "beta"]  # ... and break the tie by name
+
+
+def test_every_candidate_explains_itself(kb_minimal: KnowledgeBase) -> None:
+    alpha = kb_minimal.where("temple", "angle of the jaw")[0]
+    assert isinstance(alpha, Candidate)
+    assert [(m.location, m.region, m.trigger_point, m.zone) for m in alpha.matches] == [
+        ("temple", "temple", "alpha_1", "essential"),
+        ("angle of the jaw", "angle_of_jaw", "alpha_1", "spillover"),
+    ]
+
+
+def test_coarse_query_covers_descendants(kb_minimal: KnowledgeBase) -> None:
+    result = kb_minimal.where("head")
+    assert set(ids(result)) == {"alpha", "beta", "gamma", "delta", "epsilon"}
+    alpha = next(c for c in result if c.muscle.id == "alpha")
+    assert {m.relation for m in alpha.matches} == {"within"}
+
+
+def test_side_sets_where_to_look_and_filters_side_bound_patterns(kb_minimal: KnowledgeBase) -> None:
+    # delta refers to the opposite side and exists on the right body side only
+    left = kb_minimal.where("forehead", side="left")
+    assert ids(left) == ["delta", "gamma"]
+    assert left[0].matches[0].look_on == "right"
+    assert ids(kb_minimal.where("forehead", side="right")) == ["gamma"]
+    assert kb_minimal.where("left temple")[0].matches[0].look_on == "left"
+    # on a midline region the side does not apply
+    assert kb_minimal.where("sternum", side="left")[0].matches[0].look_on == "right"
+
+
+def test_symptom_site(kb_minimal: KnowledgeBase) -> None:
+    result = kb_minimal.where("temple", "dizziness")
+    assert ids(result)[0] == "alpha"
+    assert result[0].sites_explained == 2
+    assert result[0].symptom_matches[0].phenomenon == "dizziness"
+
+
+def test_condition_site(kb_minimal: KnowledgeBase) -> None:
+    result = kb_minimal.where("TMD")
+    assert result.query.locations[0].kind == "condition"
+    # alpha and beta each match both of the condition's regions
+    assert ids(result)[:2] == ["alpha", "beta"]
+
+
+def test_red_flag_respects_side(kb_minimal: KnowledgeBase) -> None:
+    assert [f.id for f in kb_minimal.where("jaw").red_flags] == ["jaw_flag"]
+    assert [f.id for f in kb_minimal.where("jaw", side="left").red_flags] == ["jaw_flag"]
+    assert kb_minimal.where("jaw", side="right").red_flags == ()
+    assert kb_minimal.where("forehead").red_flags == ()
+
+
+def test_limit_and_empty_answer(kb_minimal: KnowledgeBase) -> None:
+    assert len(kb_minimal.where("temple", limit=2)) == 2
+    assert list(kb_minimal.where("chest")) == [c for c in kb_minimal.where("chest")]
+
+
+@pytest.mark.parametrize("limit", [0, -1, True, 2.5])
+def test_bad_limit(kb_minimal: KnowledgeBase, limit: object) -> None:
+    with pytest.raises(InvalidQueryError):
+        kb_minimal.where("temple", limit=limit)  # type: ignore[arg-type]
+
+
+def test_no_location_or_unknown_one(kb_minimal: KnowledgeBase) -> None:
+    with pytest.raises(InvalidQueryError):
+        kb_minimal.where()
+    with pytest.raises(UnknownLocationError):
+        kb_minimal.where("temple", "zzqx")
+
+
+def test_forward_lookup(kb_minimal: KnowledgeBase) -> None:
+    assert kb_minimal.muscle("AM").id == "alpha"
+    assert kb_minimal.muscle("alpha muscles").id == "alpha"
+    assert kb_minimal.muscle("alpah muscle").id == "alpha"
+    assert kb_minimal.get_muscle("nothing") is None
+    alpha = kb_minimal.muscle("alpha")
+    assert alpha.trigger_points[0].pattern.phenomena == ("dizziness",)
+    assert kb_minimal.search_muscles("gamma")[0][0].id == "gamma"
