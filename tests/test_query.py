@@ -111,3 +111,12 @@ def test_forward_lookup(kb_minimal: KnowledgeBase) -> None:
     alpha = kb_minimal.muscle("alpha")
     assert alpha.trigger_points[0].pattern.phenomena == ("dizziness",)
     assert kb_minimal.search_muscles("gamma")[0][0].id == "gamma"
+
+
+def test_json_rendering_equals_pydantic_dump(kb_minimal: KnowledgeBase) -> None:
+    from nmt_referral.render import to_plain
+
+    result = kb_minimal.where("temple", "TMD", "vertigo", side="left")
+    assert to_plain(result) == QueryResult.model_validate(result.model_dump()).model_dump(mode="json")
+    alpha = kb_minimal.muscle("alpha")
+    assert to_plain(alpha) == alpha.model_dump(mode="json")

@@ -11,8 +11,6 @@ Example:
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from .errors import (
     InvalidQueryError,
     KnowledgeBaseError,
@@ -38,10 +36,7 @@ from .models import (
     TriggerPoint,
 )
 
-try:
-    __version__ = version("nmt-referral")
-except PackageNotFoundError:  # pragma: no cover - running from a checkout without installing
-    __version__ = "0+unknown"
+__version__ = "0.1.0"  # the single source of the version (pyproject reads it from here)
 
 DISCLAIMER = (
     "nmt-referral suggests which muscles' trigger points may refer pain to a location, from the "

@@ -45,13 +45,19 @@ app = typer.Typer(
 
 DataOption = Annotated[
     Path | None,
-    typer.Option("--data", metavar="DIR", envvar="NMT_REFERRAL_DATA", show_envvar=True,
-                 help="Knowledge-base directory to use instead of the packaged one."),
+    typer.Option(
+        "--data",
+        metavar="DIR",
+        envvar="NMT_REFERRAL_DATA",
+        show_envvar=True,
+        help="Knowledge-base directory to use instead of the packaged one.",
+    ),
 ]
 OverlayOption = Annotated[
     list[Path] | None,
-    typer.Option("--overlay", metavar="DIR",
-                 help="Extra knowledge-base directory layered over the main one (repeatable)."),
+    typer.Option(
+        "--overlay", metavar="DIR", help="Extra knowledge-base directory layered over the main one (repeatable)."
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of text.")]
 
@@ -64,8 +70,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
 ) -> None:
     """Top-level options."""
 
@@ -87,14 +94,19 @@ def _load(data: Path | None, overlays: list[Path] | None) -> KnowledgeBase:
 
 @app.command()
 def where(
-    locations: Annotated[list[str], typer.Argument(
-        metavar="LOCATION...",
-        help='Where it hurts: region names, lay words or conditions ("temple", "back of the knee", '
-             '"tennis elbow"). A side word applies to one location ("left shoulder").')],
-    side: Annotated[str | None, typer.Option("--side", metavar="left|right",
-                                              help="Side of the pain, for locations that do not say.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", metavar="N",
-                                       help="Show at most N muscles.")] = 10,
+    locations: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="LOCATION...",
+            help='Where it hurts: region names, lay words or conditions ("temple", "back of the knee", '
+            '"tennis elbow"). A side word applies to one location ("left shoulder").',
+        ),
+    ],
+    side: Annotated[
+        str | None,
+        typer.Option("--side", metavar="left|right", help="Side of the pain, for locations that do not say."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", metavar="N", help="Show at most N muscles.")] = 10,
     json_output: JsonOption = False,
     data: DataOption = None,
     overlay: OverlayOption = None,
@@ -150,8 +162,9 @@ def regions(json_output: JsonOption = False, data: DataOption = None, overlay: O
 
 @app.command()
 def validate(
-    directory: Annotated[Path | None, typer.Argument(metavar="[DIR]",
-                                                     help="Knowledge-base directory (default: the packaged one).")] = None,
+    directory: Annotated[
+        Path | None, typer.Argument(metavar="[DIR]", help="Knowledge-base directory (default: the packaged one).")
+    ] = None,
     data: DataOption = None,
     overlay: OverlayOption = None,
 ) -> None:
@@ -166,8 +179,10 @@ def validate(
         count = len(error.problems)
         typer.echo(f"{count} problem{'s' if count != 1 else ''} in {error.path}", err=True)
         raise typer.Exit(EXIT_INVALID_KB) from None
-    typer.echo(f"ok: {kb.root}: {len(kb.muscles)} muscles, {len(kb.trigger_points)} trigger points, "
-               f"{len(kb.regions)} regions, {len(kb.conditions)} condition terms, {len(kb.sources)} sources")
+    typer.echo(
+        f"ok: {kb.root}: {len(kb.muscles)} muscles, {len(kb.trigger_points)} trigger points, "
+        f"{len(kb.regions)} regions, {len(kb.conditions)} condition terms, {len(kb.sources)} sources"
+    )
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["KnowledgeBase", "ZoneHit"]
 
+_PUBLIC_TABLES = ("muscles", "regions", "conditions", "phenomena", "sources", "red_flags", "trigger_points")
 LocationTarget = tuple[str, str]  # (kind, id) with kind in region | condition | phenomenon
 
 
@@ -78,22 +79,44 @@ class KnowledgeBase:
                 pattern = trp.pattern
                 for zone_kind in ("essential", "spillover"):
                     for zone in getattr(pattern, zone_kind):
-                        hit = ZoneHit(muscle.id, trp.id, zone_kind, zone.side or pattern.side,
-                                      pattern.body_side, zone.region)
+                        hit = ZoneHit(
+                            muscle.id, trp.id, zone_kind, zone.side or pattern.side, pattern.body_side, zone.region
+                        )
                         zone_index.setdefault(zone.region, []).append(hit)
                 for phenomenon in pattern.phenomena:
                     symptom_index.setdefault(phenomenon, []).append((muscle.id, trp.id))
         self._zone_index = {key: tuple(value) for key, value in zone_index.items()}
         self._symptom_index = {key: tuple(value) for key, value in symptom_index.items()}
         self.trigger_points: Mapping[str, TriggerPoint] = MappingProxyType(
-            {trp.id: trp for m in self.muscles.values() for trp in m.trigger_points})
+            {trp.id: trp for m in self.muscles.values() for trp in m.trigger_points}
+        )
         self._region_hits: dict[str, tuple[tuple[ZoneHit, str], ...]] = {}
+        self._red_flag_regions: dict[str, frozenset[str]] = {}
         self._location_names: NameIndex[LocationTarget] | None = None
         self._muscle_names: NameIndex[str] | None = None
 
+    def __getstate__(self) -> dict[str, object]:
+        return {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in self.__dict__.items()}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        for name in _PUBLIC_TABLES:
+            setattr(self, name, MappingProxyType(state[name]))  # type: ignore[arg-type]
+
+    def prepare(self) -> None:
+        """Build every lazy index now (name tables, region hits), e.g. before caching the object."""
+        self.location_names()
+        self.muscle_names()
+        for region_id in self.regions:
+            self.region_hits(region_id)
+        for flag_id in self.red_flags:
+            self.red_flag_regions(flag_id)
+
     def __repr__(self) -> str:
-        return (f"<KnowledgeBase {self.root!r}: {len(self.muscles)} muscles, "
-                f"{len(self.trigger_points)} trigger points, {len(self.regions)} regions>")
+        return (
+            f"<KnowledgeBase {self.root!r}: {len(self.muscles)} muscles, "
+            f"{len(self.trigger_points)} trigger points, {len(self.regions)} regions>"
+        )
 
     # ------------------------------------------------------------------ region tree
 
@@ -137,6 +160,16 @@ class KnowledgeBase:
         self._region_hits[region_id] = result
         return result
 
+    def red_flag_regions(self, flag_id: str) -> frozenset[str]:
+        """Regions that raise a red flag: its regions, everything inside them and everything above."""
+        cached = self._red_flag_regions.get(flag_id)
+        if cached is None:
+            related: set[str] = set()
+            for region_id in self.red_flags[flag_id].regions:
+                related.update((region_id, *self.ancestors(region_id), *self.descendants(region_id)))
+            cached = self._red_flag_regions[flag_id] = frozenset(related)
+        return cached
+
     def symptom_hits(self, phenomenon_id: str) -> tuple[tuple[str, str], ...]:
         """(muscle id, trigger point id) pairs whose pattern lists the phenomenon."""
         return self._symptom_index.get(phenomenon_id, ())
@@ -149,9 +182,11 @@ class KnowledgeBase:
             from .names import NameIndex
 
             entries: list[tuple[str, LocationTarget]] = []
-            tables: Sequence[tuple[str, Mapping[str, Region] | Mapping[str, Condition]
-                                   | Mapping[str, Phenomenon]]] = (
-                ("region", self.regions), ("condition", self.conditions), ("phenomenon", self.phenomena))
+            tables: Sequence[tuple[str, Mapping[str, Region] | Mapping[str, Condition] | Mapping[str, Phenomenon]]] = (
+                ("region", self.regions),
+                ("condition", self.conditions),
+                ("phenomenon", self.phenomena),
+            )
             for kind, table in tables:
                 for record in table.values():
                     target = (kind, record.id)
@@ -209,7 +244,20 @@ class KnowledgeBase:
     lookup_muscle = muscle
 
     def search_muscles(self, text: str, *, limit: int = 10) -> list[tuple[Muscle, float]]:
-        """Muscles whose names resemble ``text``, best first, with a 0-100 score."""
+        """Muscles whose names resemble ``text``, best first, with a 0-100 score.
+
+        Text that matches nothing (blank, not a string, too long) gives an empty list.
+
+        Raises:
+            InvalidQueryError: ``limit`` is not a positive whole number.
+        """
+        from .errors import InvalidQueryError
+        from .text import MAX_QUERY_LENGTH
+
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise InvalidQueryError(f"limit must be a positive whole number, not {limit!r}")
+        if not isinstance(text, str) or len(text) > MAX_QUERY_LENGTH:
+            return []
         names = self.muscle_names()
         exact = names.exact(text)
         found: list[tuple[Muscle, float]] = []
@@ -256,4 +304,3 @@ class KnowledgeBase:
         from .query import where
 
         return where(self, locations, side=side, limit=limit)
-

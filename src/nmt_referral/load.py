@@ -27,6 +27,9 @@ def resolve_data_dir(data: PathLike | None = None) -> Path:
 def load(data: PathLike | None = None, *, overlays: Sequence[PathLike] = ()) -> KnowledgeBase:
     """Load and validate a knowledge base; cached per process (call :func:`clear_cache` to reset).
 
+    A compiled copy of the validated knowledge base is kept in the user's cache directory, keyed by a
+    hash of every source file, so later processes skip YAML parsing (see :mod:`nmt_referral.cache`).
+
     Parameters:
         data: a knowledge-base directory. Default: ``$NMT_REFERRAL_DATA`` if set, else the packaged one.
         overlays: extra directories with the same layout; a file there replaces the file with the same
@@ -44,7 +47,7 @@ def load(data: PathLike | None = None, *, overlays: Sequence[PathLike] = ()) -> 
         >>> kb.muscle("SCM").name
         'Sternocleidomastoid'
     """
-    from .loader import read_parts
+    from .cache import load_cached
 
     root = resolve_data_dir(data)
     extra = tuple(Path(p) for p in overlays)
@@ -52,7 +55,7 @@ def load(data: PathLike | None = None, *, overlays: Sequence[PathLike] = ()) -> 
     cached = _loaded.get(key)
     if cached is not None:
         return cached
-    kb = KnowledgeBase(read_parts(root, extra))
+    kb = load_cached(root, extra)
     _loaded[key] = kb
     return kb
 

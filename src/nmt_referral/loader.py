@@ -29,17 +29,17 @@ from .models import (
 )
 from .text import normalise
 
-__all__ = ["ENV_VAR", "KnowledgeBaseParts", "data_dir_from_env", "packaged_data_dir", "read_parts"]
+__all__ = ["ENV_VAR", "KnowledgeBaseParts", "data_dir_from_env", "list_files", "packaged_data_dir", "read_parts"]
 
 ENV_VAR = "NMT_REFERRAL_DATA"
-MAX_FILES = 5000
+MAX_FILES = 100_000
 _VOCABULARIES = ("sources", "phenomena", "regions", "conditions", "red_flags")
 _M = TypeVar("_M", bound=BaseModel)
 _SINGULAR = {"regions": "region", "conditions": "condition", "phenomena": "phenomenon", "muscles": "muscle"}
 
 
 class _File(BaseModel):
-    model_config = {"frozen": True, "extra": "forbid"}
+    model_config = {"frozen": True, "extra": "forbid", "defer_build": True}
 
 
 class SourcesFile(_File):
@@ -165,10 +165,9 @@ def _strip_union_tags(loc: tuple[str | int, ...], data: Any) -> tuple[str | int,
     kept: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            node = node[part]
-            kept.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        in_dict = isinstance(node, dict) and isinstance(part, str) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
             node = node[part]
             kept.append(part)
         elif isinstance(node, dict | list):
@@ -216,17 +215,34 @@ def _check_root(root: Path) -> None:
         raise KnowledgeBaseError(str(root), [Problem(str(root), 0, problem)])
 
 
-def read_parts(root: Path, overlays: Sequence[Path] = ()) -> KnowledgeBaseParts:
+def list_files(root: Path, overlays: Sequence[Path] = ()) -> dict[str, Path]:
+    """Relative path -> file of every knowledge-base file, overlays replacing same-named files.
+
+    Raises:
+        KnowledgeBaseError: ``root`` is missing, not a directory or not a knowledge base.
+    """
+    reader = _Reader(root)
+    files: dict[str, Path] = {}
+    for directory in (root, *overlays):
+        if directory is root:
+            _check_root(directory)
+        else:
+            _check_overlay(directory)
+        files.update(_list_files(directory, reader))
+    if reader.problems:
+        raise KnowledgeBaseError(str(root), reader.problems)
+    return files
+
+
+def read_parts(root: Path, overlays: Sequence[Path] = (), files: dict[str, Path] | None = None) -> KnowledgeBaseParts:
     """Read and validate the knowledge base in ``root`` (plus overlay directories, later ones winning).
 
     Raises:
         KnowledgeBaseError: with every problem found.
     """
     reader = _Reader(root)
-    files: dict[str, Path] = {}
-    for directory in (root, *overlays):
-        _check_root(directory) if directory is root else _check_overlay(directory)
-        files.update(_list_files(directory, reader))
+    if files is None:
+        files = list_files(root, overlays)
     parts = KnowledgeBaseParts(root=str(root), files=tuple(files[k] for k in sorted(files)))
     if "sources.yaml" not in files and not any(k.startswith("sources/") for k in files):
         reader.problem(str(root), 0, "missing sources.yaml (the bibliography every pattern cites)")
@@ -250,7 +266,9 @@ def read_parts(root: Path, overlays: Sequence[Path] = ()) -> KnowledgeBaseParts:
             unreadable.add(path.stem)
             continue
         if spec.id != path.stem:
-            reader.problem(str(path), document.line_of(("id",)), f"id {spec.id!r} must equal the file name {path.stem!r}")
+            reader.problem(
+                str(path), document.line_of(("id",)), f"id {spec.id!r} must equal the file name {path.stem!r}"
+            )
             continue
         specs[spec.id] = (spec, _Located(str(path), 1), document)
 
@@ -263,7 +281,8 @@ def read_parts(root: Path, overlays: Sequence[Path] = ()) -> KnowledgeBaseParts:
             continue
         if pattern_file.muscle != path.stem:
             reader.problem(
-                str(path), document.line_of(("muscle",)),
+                str(path),
+                document.line_of(("muscle",)),
                 f"muscle {pattern_file.muscle!r} must equal the file name {path.stem!r}",
             )
             continue
@@ -286,8 +305,11 @@ def _check_overlay(directory: Path) -> None:
 def _add(reader: _Reader, table: dict[str, Any], record: Any, kind: str, located: _Located) -> None:
     if record.id in table:
         first = reader.where[(kind, record.id)]
-        reader.problem(located.path, located.line,
-                       f"duplicate {kind} id {record.id!r} (first defined at {first.path}:{first.line})")
+        reader.problem(
+            located.path,
+            located.line,
+            f"duplicate {kind} id {record.id!r} (first defined at {first.path}:{first.line})",
+        )
         return
     table[record.id] = record
     reader.where[(kind, record.id)] = located
@@ -298,15 +320,18 @@ def _check_regions(reader: _Reader, parts: KnowledgeBaseParts) -> None:
     for region in regions.values():
         if region.parent is not None and region.parent not in regions:
             at = reader.where[("regions", region.id)]
-            reader.problem(at.path, at.line, f"region {region.id!r}: unknown parent {region.parent!r}"
-                           + _did_you_mean(region.parent, regions))
+            reader.problem(
+                at.path,
+                at.line,
+                f"region {region.id!r}: unknown parent {region.parent!r}" + _did_you_mean(region.parent, regions),
+            )
     reported: set[str] = set()
     for start in regions:
         seen: list[str] = []
         current: str | None = start
         while current is not None and current in regions:
             if current in seen:
-                cycle = seen[seen.index(current):]
+                cycle = seen[seen.index(current) :]
                 if not reported.intersection(cycle):
                     reported.update(cycle)
                     at = reader.where[("regions", current)]
@@ -357,15 +382,20 @@ def _build_muscles(
             if not trp.id.startswith(f"{muscle_id}_"):
                 reader.problem(located.path, line, f"trigger point id {trp.id!r} must start with {muscle_id + '_'!r}")
             if trp.id in trp_owner:
-                reader.problem(located.path, line, f"trigger point id {trp.id!r} is also used by muscle {trp_owner[trp.id]!r}")
+                reader.problem(
+                    located.path, line, f"trigger point id {trp.id!r} is also used by muscle {trp_owner[trp.id]!r}"
+                )
             trp_owner[trp.id] = muscle_id
 
     for muscle_id in sorted(set(pattern_files) - set(specs) - unreadable):
         _pf, path, document = pattern_files[muscle_id]
-        reader.problem(str(path), document.line_of(("muscle",)),
-                       f"unknown muscle {muscle_id!r}: there is no muscles/{muscle_id}.yaml")
+        reader.problem(
+            str(path),
+            document.line_of(("muscle",)),
+            f"unknown muscle {muscle_id!r}: there is no muscles/{muscle_id}.yaml",
+        )
 
-    for muscle_id, (spec, located, document) in specs.items():
+    for muscle_id, (spec, located, _document) in specs.items():
         if muscle_id not in pattern_files:
             if muscle_id in unreadable:
                 continue
@@ -378,13 +408,19 @@ def _build_muscles(
             base = ("patterns", index)
             shown = str(path)
             if pattern.trigger_point not in own:
-                reader.problem(shown, pdoc.line_of((*base, "trigger_point")),
-                               f"unknown trigger point {pattern.trigger_point!r} of muscle {muscle_id!r}"
-                               + _did_you_mean(pattern.trigger_point, own))
+                reader.problem(
+                    shown,
+                    pdoc.line_of((*base, "trigger_point")),
+                    f"unknown trigger point {pattern.trigger_point!r} of muscle {muscle_id!r}"
+                    + _did_you_mean(pattern.trigger_point, own),
+                )
                 continue
             if pattern.trigger_point in patterns:
-                reader.problem(shown, pdoc.line_of((*base, "trigger_point")),
-                               f"trigger point {pattern.trigger_point!r} has more than one pattern")
+                reader.problem(
+                    shown,
+                    pdoc.line_of((*base, "trigger_point")),
+                    f"trigger point {pattern.trigger_point!r} has more than one pattern",
+                )
                 continue
             patterns[pattern.trigger_point] = pattern
             seen_regions: set[str] = set()
@@ -401,14 +437,13 @@ def _build_muscles(
             for s_index, source in enumerate(pattern.sources):
                 at = _Located(shown, pdoc.line_of((*base, "sources", s_index)))
                 _check_ref(reader, at, pattern.trigger_point, "source", source, parts.sources)
-        for index, trp in enumerate(spec.trigger_points):
+        for trp in spec.trigger_points:
             if trp.id not in patterns and pattern_file.patterns:
                 reader.problem(str(path), 1, f"trigger point {trp.id!r} has no referral pattern")
         if reader.problems:
             continue
         trigger_points = tuple(
-            TriggerPoint(**trp.model_dump(), muscle=muscle_id, pattern=patterns[trp.id])
-            for trp in spec.trigger_points
+            TriggerPoint(**trp.model_dump(), muscle=muscle_id, pattern=patterns[trp.id]) for trp in spec.trigger_points
         )
         values = spec.model_dump(exclude={"trigger_points"})
         values["attachments"] = spec.attachments
@@ -432,6 +467,9 @@ def _check_names(reader: _Reader, parts: KnowledgeBaseParts) -> None:
                     owner = owners.setdefault(key, (kind, record_id))
                     if owner != (kind, record_id):
                         at = reader.where.get((kind, record_id), _Located(parts.root, 0))
-                        reader.problem(at.path, at.line,
-                                       f"name {name!r} of {_SINGULAR[kind]} {record_id!r} is already used "
-                                       f"by {_SINGULAR[owner[0]]} {owner[1]!r}")
+                        reader.problem(
+                            at.path,
+                            at.line,
+                            f"name {name!r} of {_SINGULAR[kind]} {record_id!r} is already used "
+                            f"by {_SINGULAR[owner[0]]} {owner[1]!r}",
+                        )

@@ -44,7 +44,7 @@ def check_side(side: object) -> BodySide | None:
     if isinstance(side, str):
         value = {"l": "left", "r": "right"}.get(side.strip().casefold(), side.strip().casefold())
         if value in SIDES:
-            return cast(BodySide, value)
+            return value
     raise InvalidQueryError(f"side must be 'left' or 'right', not {side!r}")
 
 
@@ -86,7 +86,7 @@ def resolve_location(kb: KnowledgeBase, text: str, *, side: BodySide | None = No
         method = "condition"
     elif method != "fuzzy" and kind == "phenomenon":
         method = "symptom"
-    return LocationResolution(
+    return LocationResolution.model_construct(
         text=phrase,
         side=cast(BodySide | None, phrase_side) or default_side,
         method=cast(ResolutionMethod, method),

@@ -41,20 +41,27 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 
 Side = Literal["ipsilateral", "contralateral", "bilateral", "midline"]
 BodySide = Literal["left", "right"]
-Area = Literal[
-    "head_face", "neck", "shoulder_upper_back", "arm_hand", "trunk", "pelvis", "hip_thigh", "leg_foot"
-]
+Area = Literal["head_face", "neck", "shoulder_upper_back", "arm_hand", "trunk", "pelvis", "hip_thigh", "leg_foot"]
 ResolutionMethod = Literal["exact", "word_order", "condition", "symptom", "fuzzy"]
 LocationKind = Literal["region", "condition", "phenomenon"]
 AREAS: tuple[Area, ...] = (
-    "head_face", "neck", "shoulder_upper_back", "arm_hand", "trunk", "pelvis", "hip_thigh", "leg_foot"
+    "head_face",
+    "neck",
+    "shoulder_upper_back",
+    "arm_hand",
+    "trunk",
+    "pelvis",
+    "hip_thigh",
+    "leg_foot",
 )
 
 
 class Record(BaseModel):
     """Base of every model: immutable, unknown keys rejected."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a schema is built on first validation, not at import, so a warm-cache CLI run that
+    # only unpickles records and constructs results never pays for it.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 # --------------------------------------------------------------------------- vocabulary

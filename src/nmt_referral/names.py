@@ -73,7 +73,7 @@ class NameIndex(Generic[T]):
         from rapidfuzz import process
 
         key = normalise(text)
-        if not key:
+        if not key or limit < 1:  # rapidfuzz must never see a non-positive limit
             return []
         scored: list[Any] = process.extract(
             key, self._keys, scorer=_scorer(), limit=limit * 4, score_cutoff=SUGGEST_SCORE

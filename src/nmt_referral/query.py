@@ -72,10 +72,16 @@ def where(
         for phenomenon_id in site.phenomena:
             for muscle_id, trp_id in kb.symptom_hits(phenomenon_id):
                 slots_s = symptoms.setdefault(muscle_id, [[] for _ in sites])
-                slots_s[index].append(SymptomMatch(
-                    location=site.text, phenomenon=phenomenon_id,
-                    phenomenon_label=kb.phenomena[phenomenon_id].label, trigger_point=trp_id,
-                    trigger_point_name=kb.trigger_points[trp_id].name, weight=SYMPTOM_WEIGHT))
+                slots_s[index].append(
+                    SymptomMatch.model_construct(
+                        location=site.text,
+                        phenomenon=phenomenon_id,
+                        phenomenon_label=kb.phenomena[phenomenon_id].label,
+                        trigger_point=trp_id,
+                        trigger_point_name=kb.trigger_points[trp_id].name,
+                        weight=SYMPTOM_WEIGHT,
+                    )
+                )
 
     candidates: list[tuple[tuple[float, int, int, str, str], Candidate]] = []
     n_sites = len(sites)
@@ -93,8 +99,8 @@ def where(
         muscle = kb.muscles[muscle_id]
         essential = sum(1 for m in matches if m.zone == "essential")
         breadth = len({(m.location, m.query_region) for m in matches})
-        candidate = Candidate(
-            muscle=MuscleRef(id=muscle.id, name=muscle.name, aliases=muscle.aliases, area=muscle.area),
+        candidate = Candidate.model_construct(
+            muscle=MuscleRef.model_construct(id=muscle.id, name=muscle.name, aliases=muscle.aliases, area=muscle.area),
             score=score,
             sites_explained=explained,
             matches=matches,
@@ -105,8 +111,8 @@ def where(
     ranked = tuple(c for _key, c in candidates)
     if limit is not None:
         ranked = ranked[:limit]
-    return QueryResult(
-        query=QueryInfo(locations=tuple(sites), side=default_side, limit=limit),
+    return QueryResult.model_construct(
+        query=QueryInfo.model_construct(locations=tuple(sites), side=default_side, limit=limit),
         results=ranked,
         red_flags=_red_flags(kb, sites),
     )
@@ -133,7 +139,7 @@ def _look_on(kb: KnowledgeBase, site_side: BodySide | None, hit: ZoneHit, region
 def _match(
     kb: KnowledgeBase, site: LocationResolution, region_id: str, hit: ZoneHit, relation: str, look_on: LookOn
 ) -> Match:
-    return Match(
+    return Match.model_construct(
         location=site.text,
         region=hit.region,
         region_label=kb.regions[hit.region].label,
@@ -156,17 +162,16 @@ def _ordered(matches: list[Match]) -> list[Match]:
 def _red_flags(kb: KnowledgeBase, sites: Sequence[LocationResolution]) -> tuple[RedFlagHit, ...]:
     hits: list[RedFlagHit] = []
     for flag in kb.red_flags.values():
-        flagged = set(flag.regions)
-        raised: list[str] = []
-        for site in sites:
-            if flag.side is not None and site.side not in (None, flag.side):
-                continue
-            for region_id in site.regions:
-                related = {region_id, *kb.ancestors(region_id), *kb.descendants(region_id)}
-                if flagged & related:
-                    raised.append(site.text)
-                    break
+        related = kb.red_flag_regions(flag.id)
+        raised = [
+            site.text
+            for site in sites
+            if (flag.side is None or site.side in (None, flag.side)) and related.intersection(site.regions)
+        ]
         if raised:
-            hits.append(RedFlagHit(id=flag.id, label=flag.label, message=flag.message,
-                                   locations=tuple(dict.fromkeys(raised))))
+            hits.append(
+                RedFlagHit.model_construct(
+                    id=flag.id, label=flag.label, message=flag.message, locations=tuple(dict.fromkeys(raised))
+                )
+            )
     return tuple(hits)

@@ -20,6 +20,7 @@ __all__ = [
     "muscles_text",
     "regions_json",
     "regions_text",
+    "to_plain",
     "where_json",
     "where_text",
 ]
@@ -28,13 +29,21 @@ MATCHES_PER_SITE = 2
 """Human output shows this many matches per site and candidate; --json has them all."""
 
 
-def json_document(value: Any) -> str:
-    """One JSON document (models dumped in JSON mode), UTF-8 characters kept, stable key order."""
+def to_plain(value: Any) -> Any:
+    """Models -> dicts in field order, tuples -> lists: what ``model_dump(mode="json")`` gives for our
+    models, without building pydantic serializers (a cost the CLI would pay at every start)."""
     if isinstance(value, BaseModel):
-        value = value.model_dump(mode="json")
-    elif isinstance(value, list | tuple):
-        value = [v.model_dump(mode="json") if isinstance(v, BaseModel) else v for v in value]
-    return json.dumps(value, ensure_ascii=False, indent=2)
+        return {name: to_plain(getattr(value, name)) for name in type(value).model_fields}
+    if isinstance(value, list | tuple):
+        return [to_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: to_plain(item) for key, item in value.items()}
+    return value
+
+
+def json_document(value: Any) -> str:
+    """One JSON document, UTF-8 characters kept, keys in model field order."""
+    return json.dumps(to_plain(value), ensure_ascii=False, indent=2)
 
 
 def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> list[str]:
@@ -49,7 +58,7 @@ def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> list[str]:
 
 def where_json(result: QueryResult, disclaimer: str) -> str:
     """The ``where --json`` document: query, results, red_flags, disclaimer."""
-    payload = result.model_dump(mode="json")
+    payload = to_plain(result)
     payload["disclaimer"] = disclaimer
     return json_document(payload)
 
@@ -59,8 +68,11 @@ def where_text(kb: KnowledgeBase, result: QueryResult) -> str:
     lines: list[str] = []
     for site in result.query.locations:
         shown = site.matched if site.method != "exact" else _target_label(kb, site.kind, site.id)
-        how = {"condition": " (condition)", "symptom": " (symptom)",
-               "fuzzy": f" (closest match, {site.score or 0:.0f}%)"}.get(site.method, "")
+        how = {
+            "condition": " (condition)",
+            "symptom": " (symptom)",
+            "fuzzy": f" (closest match, {site.score or 0:.0f}%)",
+        }.get(site.method, "")
         side = f", {site.side} side" if site.side else ""
         lines.append(f"{site.text} -> {shown}{how}{side}")
     for flag in result.red_flags:
@@ -75,8 +87,9 @@ def where_text(kb: KnowledgeBase, result: QueryResult) -> str:
     rows: list[list[str]] = []
     details: list[list[str]] = []
     for rank, candidate in enumerate(result.results, start=1):
-        rows.append([str(rank), candidate.muscle.name, f"{candidate.score:.2f}",
-                     f"{candidate.sites_explained}/{n_sites}"])
+        rows.append(
+            [str(rank), candidate.muscle.name, f"{candidate.score:.2f}", f"{candidate.sites_explained}/{n_sites}"]
+        )
         details.append(_explanation(candidate))
     table = _table(rows, ["#", "Muscle", "Score", "Sites"])
     lines.append(table[0])
@@ -163,11 +176,18 @@ def muscles_text(kb: KnowledgeBase) -> str:
 
 def muscles_json(kb: KnowledgeBase) -> str:
     """JSON array of muscles: id, name, aliases, area, trigger_points (ids)."""
-    return json_document([
-        {"id": m.id, "name": m.name, "aliases": list(m.aliases), "area": m.area,
-         "trigger_points": [t.id for t in m.trigger_points]}
-        for m in kb.muscles.values()
-    ])
+    return json_document(
+        [
+            {
+                "id": m.id,
+                "name": m.name,
+                "aliases": list(m.aliases),
+                "area": m.area,
+                "trigger_points": [t.id for t in m.trigger_points],
+            }
+            for m in kb.muscles.values()
+        ]
+    )
 
 
 # --------------------------------------------------------------------------- regions
@@ -191,8 +211,9 @@ def regions_text(kb: KnowledgeBase) -> str:
 
 def regions_json(kb: KnowledgeBase) -> str:
     """JSON array of regions: id, name, parent, laterality, aliases."""
-    return json_document([
-        {"id": r.id, "name": r.label, "parent": r.parent, "laterality": r.laterality,
-         "aliases": list(r.aliases)}
-        for r in kb.regions.values()
-    ])
+    return json_document(
+        [
+            {"id": r.id, "name": r.label, "parent": r.parent, "laterality": r.laterality, "aliases": list(r.aliases)}
+            for r in kb.regions.values()
+        ]
+    )

@@ -1,0 +1,226 @@
+"""Benchmark of nmt-referral: prints figures, asserts nothing. Run: ``python bench/run.py [--quick]``.
+
+Sections (medians; ratios are computed within one run, so machine noise affects both sides alike):
+1. CLI cold start: ``nmt-referral where temple --json`` (warm compiled cache) vs the dependency-import
+   floor ``python -c "import typer, pydantic, yaml, rapidfuzz"``, interleaved runs; a minimal typer app
+   with three parameters is shown for reference.
+2. ``load()`` of the packaged knowledge base: cold (no cache) and warm (cache present) vs naive
+   ``yaml.safe_load`` of the same files.
+3. In-process query latency: exact single site, fuzzy single site, 3-site fuzzy, with ``side``.
+4. Scaling: the same on synthetic knowledge bases of 1x, 10x and 100x the packaged size (copies of the
+   packaged data with renamed ids, generated in a temporary directory, never committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+import nmt_referral
+from nmt_referral.loader import list_files, packaged_data_dir
+
+PY = sys.executable
+SCRIPT = str(Path(PY).with_name("nmt-referral"))
+
+
+def median_ms(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def median_us(fn: Callable[[], object], repeat: int, inner: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(inner):
+            fn()
+        times.append((time.perf_counter() - start) / inner)
+    return statistics.median(times) * 1e6
+
+
+def run_quiet(cmd: list[str], env: dict[str, str]) -> None:
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
+
+
+def cli_section(rounds: int, env: dict[str, str]) -> None:
+    mini = Path(env["NMT_BENCH_TMP"]) / "mini_typer.py"
+    mini.write_text(
+        "import typer\napp = typer.Typer()\n@app.command()\n"
+        "def where(locations: list[str], json_output: bool = typer.Option(False, '--json'), limit: int = 10)"
+        " -> None:\n    print(locations)\n@app.command()\ndef other() -> None: pass\napp()\n"
+    )
+    commands = {
+        "floor: import typer, pydantic, yaml, rapidfuzz": [PY, "-c", "import typer, pydantic, yaml, rapidfuzz"],
+        "minimal typer app, 3 parameters": [PY, str(mini), "where", "temple", "--json"],
+        "nmt-referral where temple --json": [SCRIPT, "where", "temple", "--json"],
+    }
+    run_quiet(commands["nmt-referral where temple --json"], env)  # make sure the cache is warm
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(rounds):  # interleaved, so drift affects all alike
+        for name, cmd in commands.items():
+            start = time.perf_counter()
+            run_quiet(cmd, env)
+            samples[name].append(time.perf_counter() - start)
+    floor = statistics.median(samples["floor: import typer, pydantic, yaml, rapidfuzz"])
+    print(f"\n1. CLI cold start ({rounds} interleaved rounds, medians)")
+    for name, values in samples.items():
+        value = statistics.median(values)
+        print(f"   {name:<48} {value * 1000:7.1f} ms   {value / floor:5.2f}x floor")
+
+
+def naive_yaml(files: list[Path]) -> None:
+    for path in files:
+        with path.open() as handle:
+            yaml.safe_load(handle)
+
+
+def c_yaml(files: list[Path]) -> None:
+    for path in files:
+        with path.open() as handle:
+            yaml.load(handle, Loader=yaml.CSafeLoader)
+
+
+def load_section(root: Path, repeat: int, label: str) -> None:
+    files = sorted(list_files(root).values())
+    cache = tempfile.mkdtemp(prefix="nmt-bench-cache-")
+    os.environ["NMT_REFERRAL_CACHE_DIR"] = cache
+
+    def cold() -> None:
+        nmt_referral.clear_cache()
+        shutil.rmtree(cache, ignore_errors=True)
+        nmt_referral.load(root)
+
+    def warm() -> None:
+        nmt_referral.clear_cache()
+        nmt_referral.load(root)
+
+    naive = median_ms(lambda: naive_yaml(files), repeat)
+    fast_c = median_ms(lambda: c_yaml(files), repeat)
+    cold_ms = median_ms(cold, repeat)
+    nmt_referral.load(root)
+    warm_ms = median_ms(warm, repeat)
+    print(f"\n2. load() {label}: {len(files)} files")
+    print(f"   naive yaml.safe_load of the files            {naive:8.1f} ms")
+    print(f"   yaml.load(CSafeLoader) of the files          {fast_c:8.1f} ms")
+    print(
+        f"   load() cold (parse + validate + index)       {cold_ms:8.1f} ms   {naive / cold_ms:5.2f}x faster than naive"
+    )
+    print(
+        f"   load() warm (compiled cache)                 {warm_ms:8.1f} ms   {naive / warm_ms:5.2f}x faster than naive"
+    )
+    shutil.rmtree(cache, ignore_errors=True)
+
+
+def query_section(kb: nmt_referral.KnowledgeBase, label: str, repeat: int) -> None:
+    def where(*locations: str, side: str | None = None) -> Callable[[], object]:
+        def run() -> object:
+            try:
+                return kb.where(*locations, side=side)
+            except nmt_referral.UnknownLocationError:  # in synthetic copies a typo can be ambiguous
+                return None
+
+        return run
+
+    cases = {
+        "exact single site ('temple')": where("temple"),
+        "fuzzy single site ('tempel')": where("tempel"),
+        "3-site fuzzy ('tempel', 'angle of teh jaw', 'bak of the nek')": where(
+            "tempel", "angle of teh jaw", "bak of the nek"
+        ),
+        "exact single site, side ('temple', side=left)": where("temple", side="left"),
+    }
+    print(f"\n3. query latency {label} (median of {repeat} x 20 calls)")
+    for name, fn in cases.items():
+        fn()  # first call builds lazy tables
+        print(f"   {name:<64} {median_us(fn, repeat, 20):9.1f} us")
+
+
+def synthetic(root: Path, factor: int, target: Path) -> Path:
+    """A knowledge base `factor` times the packaged one: copies with every id suffixed."""
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "regions").mkdir(parents=True)
+    (target / "muscles").mkdir()
+    (target / "patterns").mkdir()
+    shutil.copy(root / "sources.yaml", target / "sources.yaml")
+    shutil.copy(root / "phenomena.yaml", target / "phenomena.yaml")
+    regions = [r for f in sorted((root / "regions").glob("*.yaml")) for r in yaml.safe_load(f.read_text())["regions"]]
+    for copy in range(factor):
+        suffix = "" if copy == 0 else f"_c{copy}"
+
+        def rid(region_id: str) -> str:
+            return region_id + suffix  # noqa: B023 - used within this iteration only
+
+        copies = []
+        for region in regions:
+            new = dict(region, id=rid(region["id"]))
+            if "parent" in new:
+                new["parent"] = rid(new["parent"])
+            if copy:
+                new["label"] = f"{region['label']} {copy}"
+                new["aliases"] = [f"{a} {copy}" for a in region.get("aliases", [])]
+            copies.append(new)
+        (target / "regions" / f"r{copy}.yaml").write_text(yaml.safe_dump({"regions": copies}))
+        for path in sorted((root / "muscles").glob("*.yaml")):
+            muscle = yaml.safe_load(path.read_text())
+            pattern = yaml.safe_load((root / "patterns" / path.name).read_text())
+            mid = muscle["id"] + suffix
+            muscle["id"] = mid
+            if copy:
+                muscle["name"] = f"{muscle['name']} {copy}"
+                muscle["aliases"] = [f"{a} {copy}" for a in muscle.get("aliases", [])]
+            for trp in muscle["trigger_points"]:
+                trp["id"] = mid + trp["id"][len(path.stem) :]
+            pattern["muscle"] = mid
+            for item in pattern["patterns"]:
+                item["trigger_point"] = mid + item["trigger_point"][len(path.stem) :]
+                for kind in ("essential", "spillover"):
+                    item[kind] = [
+                        rid(z) if isinstance(z, str) else dict(z, region=rid(z["region"])) for z in item.get(kind, [])
+                    ]
+            (target / "muscles" / f"{mid}.yaml").write_text(yaml.safe_dump(muscle, sort_keys=False))
+            (target / "patterns" / f"{mid}.yaml").write_text(yaml.safe_dump(pattern, sort_keys=False))
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions, scales 1x and 10x only")
+    parser.add_argument("--scales", default=None, help="comma-separated scale factors (default 1,10,100)")
+    args = parser.parse_args()
+    rounds, repeat = (7, 5) if args.quick else (21, 15)
+    scales = [int(s) for s in (args.scales or ("1,10" if args.quick else "1,10,100")).split(",")]
+    tmp = Path(tempfile.mkdtemp(prefix="nmt-bench-"))
+    env = {**os.environ, "NMT_BENCH_TMP": str(tmp), "NMT_REFERRAL_CACHE_DIR": str(tmp / "cli-cache")}
+    env.pop("NMT_REFERRAL_DATA", None)
+    root = packaged_data_dir()
+    print(f"nmt-referral {nmt_referral.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    try:
+        cli_section(rounds, env)
+        load_section(root, repeat, "packaged knowledge base")
+        query_section(nmt_referral.load(root), "packaged knowledge base", repeat)
+        print("\n4. scaling (synthetic knowledge bases)")
+        for factor in scales:
+            kb_dir = synthetic(root, factor, tmp / f"x{factor}")
+            load_section(kb_dir, max(3, repeat // factor), f"{factor}x")
+            query_section(nmt_referral.load(kb_dir), f"{factor}x", max(3, repeat // factor))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Compiled cache: never stale, corrupt entries ignored, safe with concurrent writers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nmt_referral
+from nmt_referral.cache import cache_dir
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("NMT_REFERRAL_CACHE_DIR", str(directory))
+    return directory
+
+
+def entries(directory: Path) -> list[Path]:
+    return sorted(directory.glob("kb-*.pickle"))
+
+
+def test_first_load_writes_an_entry_and_second_uses_it(kb_dir: Path, cache: Path) -> None:
+    first = nmt_referral.load(kb_dir)
+    assert len(entries(cache)) == 1
+    nmt_referral.clear_cache()
+    second = nmt_referral.load(kb_dir)
+    assert second is not first
+    assert [c.muscle.id for c in second.where("temple")] == [c.muscle.id for c in first.where("temple")]
+    assert second.muscles == first.muscles
+
+
+def test_any_data_change_invalidates(kb_dir: Path, cache: Path) -> None:
+    nmt_referral.load(kb_dir)
+    pattern = kb_dir / "patterns" / "epsilon.yaml"
+    pattern.write_text(pattern.read_text().replace("essential: [temple]", "essential: [forehead]"))
+    nmt_referral.clear_cache()
+    kb = nmt_referral.load(kb_dir)
+    assert "epsilon" not in [c.muscle.id for c in kb.where("temple")]
+    assert "epsilon" in [c.muscle.id for c in kb.where("forehead")]
+    assert len(entries(cache)) == 2
+
+
+def test_new_file_invalidates(kb_dir: Path, cache: Path) -> None:
+    nmt_referral.load(kb_dir)
+    (kb_dir / "regions" / "more.yaml").write_text("regions:\n  - id: nose\n    label: Nose\n    parent: head\n")
+    nmt_referral.clear_cache()
+    assert "nose" in nmt_referral.load(kb_dir).regions
+
+
+def test_invalid_data_is_never_served_from_cache(kb_dir: Path, cache: Path) -> None:
+    nmt_referral.load(kb_dir)
+    pattern = kb_dir / "patterns" / "alpha.yaml"
+    pattern.write_text(pattern.read_text().replace("[temple]", "[nowhere]"))
+    nmt_referral.clear_cache()
+    with pytest.raises(nmt_referral.KnowledgeBaseError):
+        nmt_referral.load(kb_dir)
+
+
+@pytest.mark.parametrize("content", [b"", b"garbage", b"nmt-referral-cache-1\n" + b"0" * 64 + b"\x80\x04junk"])
+def test_corrupt_entry_is_ignored_and_rebuilt(kb_dir: Path, cache: Path, content: bytes) -> None:
+    nmt_referral.load(kb_dir)
+    (entry,) = entries(cache)
+    entry.write_bytes(content)
+    nmt_referral.clear_cache()
+    kb = nmt_referral.load(kb_dir)
+    assert kb.where("temple")[0].muscle.id == "alpha"
+    assert entry.read_bytes() != content  # rewritten
+
+
+def test_unwritable_cache_directory_falls_back(kb_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("NMT_REFERRAL_CACHE_DIR", str(blocker / "cache"))
+    assert nmt_referral.load(kb_dir).where("temple")[0].muscle.id == "alpha"
+
+
+def test_entry_writable_by_others_is_not_trusted(kb_dir: Path, cache: Path) -> None:
+    nmt_referral.load(kb_dir)
+    (entry,) = entries(cache)
+    entry.chmod(0o666)
+    nmt_referral.clear_cache()
+    nmt_referral.load(kb_dir)
+    (entry,) = entries(cache)
+    assert entry.stat().st_mode & 0o022 == 0  # ignored, rebuilt and replaced by a private file
+
+
+def test_cache_can_be_turned_off(kb_dir: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NMT_REFERRAL_NO_CACHE", "1")
+    assert cache_dir() is None
+    nmt_referral.load(kb_dir)
+    assert not cache.exists()
+
+
+def test_xdg_cache_home_is_respected(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("NMT_REFERRAL_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_dir() == tmp_path / "nmt-referral"
+
+
+def test_concurrent_processes_build_and_read_safely(kb_dir: Path, cache: Path) -> None:
+    code = (
+        "import sys, nmt_referral\n"
+        "kb = nmt_referral.load(sys.argv[1])\n"
+        "print(','.join(c.muscle.id for c in kb.where('temple', 'angle of the jaw')))\n"
+    )
+    env = {**os.environ, "NMT_REFERRAL_CACHE_DIR": str(cache)}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(kb_dir)], stdout=subprocess.PIPE, text=True, env=env)
+        for _ in range(6)
+    ]
+    outputs = {p.communicate(timeout=120)[0].strip() for p in procs}
+    assert all(p.returncode == 0 for p in procs)
+    assert outputs == {"alpha,beta,gamma,epsilon"}
+    assert len(entries(cache)) == 1
+    assert not list(cache.glob(".tmp-*"))
