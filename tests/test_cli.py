@@ -109,7 +109,8 @@ def test_listings_json() -> None:
     assert all({"id", "name"} <= set(m) for m in muscles)
     regions = json.loads(run("regions", "--json", *DATA)[1])
     assert {"id": "temple", "name": "Temple", "parent": "head"}.items() <= next(
-        r for r in regions if r["id"] == "temple").items()
+        r for r in regions if r["id"] == "temple"
+    ).items()
 
 
 def test_regions_tree_text() -> None:
@@ -151,8 +152,9 @@ def test_help_and_version() -> None:
 
 def test_python_dash_m_and_console_script() -> None:
     env = {**os.environ, "NMT_REFERRAL_DATA": str(KB_MINIMAL)}
-    done = subprocess.run([sys.executable, "-m", "nmt_referral", "--help"], capture_output=True, text=True, env=env,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "nmt_referral", "--help"], capture_output=True, text=True, env=env, check=False
+    )
     assert done.returncode == 0 and "where" in done.stdout
     script = shutil.which("nmt-referral", path=str(Path(sys.executable).parent))
     assert script is not None, "console script not installed next to this interpreter"

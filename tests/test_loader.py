@@ -59,13 +59,17 @@ def test_missing_required_field(kb_dir: Path) -> None:
 
 
 def test_unknown_key_is_rejected(kb_dir: Path) -> None:
-    replace(kb_dir / "patterns" / "epsilon.yaml", "    essential: [temple]", "    essential: [temple]\n    spilover: [head]")
+    replace(
+        kb_dir / "patterns" / "epsilon.yaml", "    essential: [temple]", "    essential: [temple]\n    spilover: [head]"
+    )
     problems = problems_of(kb_dir)
     assert problems == [f"{kb_dir / 'patterns' / 'epsilon.yaml'}:6: unknown key 'spilover'"]
 
 
 def test_duplicate_region_id(kb_dir: Path) -> None:
-    (kb_dir / "regions" / "more.yaml").write_text("regions:\n  - id: temple\n    label: Temple again\n    parent: head\n")
+    (kb_dir / "regions" / "more.yaml").write_text(
+        "regions:\n  - id: temple\n    label: Temple again\n    parent: head\n"
+    )
     problems = problems_of(kb_dir)
     assert any("more.yaml:2:" in p and "duplicate regions id 'temple'" in p and "body.yaml:4" in p for p in problems)
 
@@ -77,7 +81,11 @@ def test_duplicate_mapping_key_is_an_error_not_data_loss(kb_dir: Path) -> None:
 
 
 def test_region_cycle(kb_dir: Path) -> None:
-    replace(kb_dir / "regions" / "body.yaml", "  - id: head\n    label: Head\n", "  - id: head\n    label: Head\n    parent: angle_of_jaw\n")
+    replace(
+        kb_dir / "regions" / "body.yaml",
+        "  - id: head\n    label: Head\n",
+        "  - id: head\n    label: Head\n    parent: angle_of_jaw\n",
+    )
     problems = problems_of(kb_dir)
     assert any("cycle in the region tree" in p for p in problems)
 
@@ -92,7 +100,9 @@ def test_trigger_point_without_pattern(kb_dir: Path) -> None:
 def test_pattern_for_unknown_trigger_point_and_muscle(kb_dir: Path) -> None:
     replace(kb_dir / "patterns" / "epsilon.yaml", "trigger_point: epsilon_1", "trigger_point: epsilon_9")
     (kb_dir / "patterns" / "zeta.yaml").write_text(
-        "muscle: zeta\npatterns:\n  - trigger_point: zeta_1\n    side: ipsilateral\n    essential: [head]\n    sources: [test_manual]\n")
+        "muscle: zeta\npatterns:\n  - trigger_point: zeta_1\n    side: ipsilateral\n"
+        "    essential: [head]\n    sources: [test_manual]\n"
+    )
     problems = problems_of(kb_dir)
     assert any("epsilon.yaml:3:" in p and "unknown trigger point 'epsilon_9'" in p for p in problems)
     assert any("zeta.yaml:1:" in p and "unknown muscle 'zeta'" in p for p in problems)
@@ -166,10 +176,12 @@ def test_overlay_replaces_and_adds_files(kb_dir: Path, tmp_path: Path) -> None:
     (overlay / "muscles").mkdir(parents=True)
     (overlay / "patterns").mkdir()
     (overlay / "muscles" / "zeta.yaml").write_text(
-        "id: zeta\nname: Zeta muscle\narea: neck\ntrigger_points:\n  - id: zeta_1\n    name: TrP1\n    location: Z.\n")
+        "id: zeta\nname: Zeta muscle\narea: neck\ntrigger_points:\n  - id: zeta_1\n    name: TrP1\n    location: Z.\n"
+    )
     (overlay / "patterns" / "zeta.yaml").write_text(
         "muscle: zeta\npatterns:\n  - trigger_point: zeta_1\n    side: ipsilateral\n    essential: [sternum]\n"
-        "    sources: [test_manual]\n")
+        "    sources: [test_manual]\n"
+    )
     kb = nmt_referral.load(kb_dir, overlays=[overlay])
     assert "zeta" in kb.muscles
     assert [c.muscle.id for c in kb.where("breastbone")] == ["zeta", "delta"]

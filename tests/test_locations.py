@@ -13,7 +13,7 @@ from nmt_referral.text import normalise, side_prefix
     [
         ("Angle of the JAW", "angle jaw"),
         ("golfer's elbows", "golfer elbow"),
-        ("Golfer’s elbow", "golfer elbow"),
+        ("Golfer\u2019s elbow", "golfer elbow"),
         ("teeth", "tooth"),
         ("Calves", "calf"),
         ("pelvis", "pelvis"),

@@ -80,7 +80,9 @@ def test_aliases_and_abbreviations(shipped_kb: KnowledgeBase, name: str, muscle_
         (("plantar heel",), {"soleus"}),
     ],
 )
-def test_textbook_referrals_rank_high(shipped_kb: KnowledgeBase, locations: tuple[str, ...], expected: set[str]) -> None:
+def test_textbook_referrals_rank_high(
+    shipped_kb: KnowledgeBase, locations: tuple[str, ...], expected: set[str]
+) -> None:
     top = {c.muscle.id for c in shipped_kb.where(*locations, limit=12)}
     assert expected <= top, f"{expected - top} not in top 12 for {locations}"
 

@@ -16,8 +16,30 @@ MAX_QUERY_LENGTH = 200
 """Longest location or muscle name accepted, in characters (after trimming)."""
 
 _FILLER = frozenset(
-    """a an the my of in on at to area region pain painful ache aching hurt hurts hurting sore soreness
-    tender tenderness""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "my",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "area",
+        "region",
+        "pain",
+        "painful",
+        "ache",
+        "aching",
+        "hurt",
+        "hurts",
+        "hurting",
+        "sore",
+        "soreness",
+        "tender",
+        "tenderness",
+    ]
 )
 
 _IRREGULAR = {
@@ -60,9 +82,14 @@ def _words(text: str) -> list[str]:
     return [w for w in _NON_WORD.split(ascii_text) if w]
 
 
-@lru_cache(maxsize=8192)
+_CACHED_LENGTH = 1000
+"""Texts up to this length are memoised; longer ones (never a real name) are not kept in memory."""
+
+
 def normalise(text: str) -> str:
     """Return the matching key of ``text``: casefolded ASCII words, singular, filler words dropped.
+
+    Anything that is not a ``str`` has no words and gets the empty key (no exception).
 
     Example:
         >>> normalise("Angle of the JAW")
@@ -70,11 +97,22 @@ def normalise(text: str) -> str:
         >>> normalise("Golfer's elbows")
         'golfer elbow'
     """
+    if not isinstance(text, str):
+        return ""
+    if len(text) > _CACHED_LENGTH:
+        return _normalise(text)
+    return _cached_normalise(text)
+
+
+def _normalise(text: str) -> str:
     words = [_singular(w) for w in _words(text)]
     kept = [w for w in words if w not in _FILLER]
     if not kept:  # a phrase made only of filler words ("pain") keeps them
         kept = words
     return " ".join(kept)
+
+
+_cached_normalise = lru_cache(maxsize=8192)(_normalise)
 
 
 def sorted_key(key: str) -> str:

@@ -9,6 +9,8 @@ name it. The C parser is used when PyYAML was built with it.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,14 +67,16 @@ def read_yaml(path: Path) -> Document:
     """Read one knowledge-base YAML file strictly.
 
     Raises:
-        YamlProblem: unreadable, too large, not UTF-8, BOM, YAML syntax error, tag, anchor/alias,
-            duplicate key, non-string key, excessive nesting, or more than one document.
+        YamlProblem: not a regular file, too large, not UTF-8, BOM, NUL or control character, YAML
+            syntax error, tag, anchor/alias, duplicate key, unreadable number, non-string key,
+            excessive nesting, or more than one document.
         OSError: the file cannot be opened (the caller reports it).
     """
-    with path.open("rb") as handle:
-        raw = handle.read(MAX_FILE_BYTES + 1)
+    raw = _read_bounded(path)
     if len(raw) > MAX_FILE_BYTES:
         raise YamlProblem(0, f"file is larger than {MAX_FILE_BYTES // 1024} KiB")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise YamlProblem(1, "file is UTF-16 (UTF-16 byte-order mark); save it as UTF-8")
     if raw.startswith(b"\xef\xbb\xbf"):
         raise YamlProblem(1, "file starts with a byte-order mark; save it as UTF-8 without BOM")
     try:
@@ -88,17 +92,33 @@ def read_yaml(path: Path) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
         raise YamlProblem(line, f"YAML syntax error: {exc.problem or exc.context}") from None
+    except yaml.reader.ReaderError as exc:  # e.g. a control character: name the line it is on
+        line = text[: exc.position].count("\n") + 1 if 0 <= exc.position <= len(text) else 0
+        message = f"YAML error: character #x{exc.character:04x}: {exc.reason}"
+        raise YamlProblem(line, message) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(0, f"YAML error: {exc}") from None
     except RecursionError:  # pragma: no cover - the depth limit fires first
         raise YamlProblem(0, "nesting is too deep") from None
 
 
+def _read_bounded(path: Path) -> bytes:
+    """At most ``MAX_FILE_BYTES + 1`` bytes of a regular file; a FIFO, device etc. is refused.
+
+    The file is opened non-blocking, so a FIFO named ``*.yaml`` cannot hang the loader.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise YamlProblem(0, "not a regular file")
+        return handle.read(MAX_FILE_BYTES + 1)
+
+
 def _events(text: str) -> Iterator[yaml.Event]:
     loader = _Loader(text)
     try:
         while loader.check_event():
-            yield loader.get_event()
+            yield loader.get_event()  # type: ignore[no-untyped-call]
     finally:
         loader.dispose()
 
@@ -161,9 +181,7 @@ class _Builder:
                         raise YamlProblem(_line(event), "mapping keys must be plain strings")
                     if value in container:
                         first = self.lines.get((*parent[1], value), 0)
-                        raise YamlProblem(
-                            _line(event), f"duplicate key {value!r} (first given on line {first})"
-                        )
+                        raise YamlProblem(_line(event), f"duplicate key {value!r} (first given on line {first})")
                     parent[2] = value
                     parent[3] = _line(event)
                     continue
@@ -198,9 +216,18 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
             raise YamlProblem(_line(event), f"tag {event.tag!r} is not allowed")
         tag = event.tag
     else:
-        tag = _CONSTRUCTOR.resolve(yaml.ScalarNode, event.value, event.implicit)
+        tag = _CONSTRUCTOR.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
     if tag in _TEXT_TAGS:
         return event.value
     if tag not in _SCALAR_TAGS:
         raise YamlProblem(_line(event), f"value of type {tag.removeprefix(_STANDARD)!r} is not allowed")
-    return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, event.value))
+    try:
+        return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, event.value))
+    except ValueError as exc:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+        reason = str(exc).split(":")[0]
+        message = f"value {_short(event.value)!r} cannot be read: {reason}"
+        raise YamlProblem(_line(event), message) from None
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= 40 else value[:37] + "..."
