@@ -91,3 +91,11 @@ def test_load_default_is_the_packaged_kb() -> None:
     kb = nmt_referral.load()
     assert Path(kb.root) == packaged_data_dir()
     assert kb is nmt_referral.load()
+
+
+def test_red_flags_on_textbook_mimics(shipped_kb: KnowledgeBase) -> None:
+    assert "cardiac_ischaemia" in {f.id for f in shipped_kb.where("chest", side="left").red_flags}
+    assert "cardiac_ischaemia" not in {f.id for f in shipped_kb.where("chest", side="right").red_flags}
+    assert "deep_vein_thrombosis" in {f.id for f in shipped_kb.where("calf").red_flags}
+    assert shipped_kb.where("lateral epicondyle").red_flags == ()
+    assert "serious_headache" not in {f.id for f in shipped_kb.where("angle of the jaw").red_flags}
