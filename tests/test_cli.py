@@ -163,3 +163,18 @@ def test_python_dash_m_and_console_script() -> None:
     assert json.loads(done.stdout)["results"][0]["muscle"]["id"] == "alpha"
     done = subprocess.run([script, "where", "zzqx"], capture_output=True, text=True, env=env, check=False)
     assert done.returncode == 2 and done.stdout == "" and "unknown location" in done.stderr
+
+
+def test_stats_counts_the_fixture() -> None:
+    code, out, _ = run("stats", "--json", *DATA)
+    assert code == 0
+    report = json.loads(out)
+    assert (report["muscles"], report["trigger_points"], report["regions"]) == (5, 6, 7)
+    assert (report["essential_zones"], report["spillover_zones"]) == (5, 3)
+    assert {a["area"]: a["muscles"] for a in report["areas"]}["head_face"] == 3
+    assert report["patterns_per_source"] == {"test_manual": 6}
+    assert report["regions_without_patterns"] == []
+    assert report["muscles_missing_fields"]["beta"] == ["innervation", "actions", "attachments"]
+    assert "alpha" in report["muscles_missing_fields"]  # alpha has no attachments
+    text = run("stats", *DATA)[1]
+    assert text.startswith("muscles 5, trigger points 6, regions 7")

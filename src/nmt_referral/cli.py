@@ -161,6 +161,16 @@ def regions(json_output: JsonOption = False, data: DataOption = None, overlay: O
 
 
 @app.command()
+def stats(json_output: JsonOption = False, data: DataOption = None, overlay: OverlayOption = None) -> None:
+    """Coverage report: counts per body area, zones, sources; regions and fields still missing."""
+    from .render import json_document
+    from .stats import compute_stats, stats_text
+
+    report = compute_stats(_load(data, overlay))
+    typer.echo(json_document(report) if json_output else stats_text(report))
+
+
+@app.command()
 def validate(
     directory: Annotated[
         Path | None, typer.Argument(metavar="[DIR]", help="Knowledge-base directory (default: the packaged one).")
