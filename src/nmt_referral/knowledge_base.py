@@ -174,6 +174,14 @@ class KnowledgeBase:
         """(muscle id, trigger point id) pairs whose pattern lists the phenomenon."""
         return self._symptom_index.get(phenomenon_id, ())
 
+    def label(self, kind: str, record_id: str) -> str:
+        """Display label of a region, condition or phenomenon (``kind`` as in LocationResolution)."""
+        if kind == "region":
+            return self.regions[record_id].label
+        if kind == "condition":
+            return self.conditions[record_id].label
+        return self.phenomena[record_id].label
+
     # ------------------------------------------------------------------ name tables
 
     def location_names(self) -> NameIndex[LocationTarget]:

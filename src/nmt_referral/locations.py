@@ -67,7 +67,7 @@ def resolve_location(kb: KnowledgeBase, text: str, *, side: BodySide | None = No
     suggestions: list[str] = []
     if hit is None:
         hit, fuzzy_hits = names.best_fuzzy(rest)
-        suggestions = [_label(kb, h.target) for h in fuzzy_hits]
+        suggestions = [kb.label(*h.target) for h in fuzzy_hits]
     if hit is None:
         raise UnknownLocationError(phrase, _unique(suggestions))
 
@@ -97,15 +97,6 @@ def resolve_location(kb: KnowledgeBase, text: str, *, side: BodySide | None = No
         phenomena=phenomena,
         score=hit.score,
     )
-
-
-def _label(kb: KnowledgeBase, target: tuple[str, str]) -> str:
-    kind, record_id = target
-    if kind == "region":
-        return kb.regions[record_id].label
-    if kind == "condition":
-        return kb.conditions[record_id].label
-    return kb.phenomena[record_id].label
 
 
 def _unique(items: list[str]) -> list[str]:

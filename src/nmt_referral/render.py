@@ -67,7 +67,7 @@ def where_text(kb: KnowledgeBase, result: QueryResult) -> str:
     """Readable ranking: how each site was understood, then each candidate with its explanation."""
     lines: list[str] = []
     for site in result.query.locations:
-        shown = site.matched if site.method != "exact" else _target_label(kb, site.kind, site.id)
+        shown = site.matched if site.method != "exact" else kb.label(site.kind, site.id)
         how = {
             "condition": " (condition)",
             "symptom": " (symptom)",
@@ -115,14 +115,6 @@ def _explanation(candidate: Candidate) -> list[str]:
         rows.append([symptom.location, "<-", symptom.trigger_point_name, f"causes {symptom.phenomenon_label}", ""])
     widths = [max(len(r[i]) for r in rows) for i in range(5)] if rows else []
     return ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
-
-
-def _target_label(kb: KnowledgeBase, kind: str, record_id: str) -> str:
-    if kind == "region":
-        return kb.regions[record_id].label
-    if kind == "condition":
-        return kb.conditions[record_id].label
-    return kb.phenomena[record_id].label
 
 
 # --------------------------------------------------------------------------- muscles
