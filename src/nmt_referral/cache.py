@@ -113,15 +113,15 @@ def load_cached(root: Path, overlays: tuple[Path, ...]) -> KnowledgeBase:
 
     files = list_files(root, overlays)
     directory = cache_dir()
-    key = cache_key(files) if directory is not None else ""
-    if directory is not None:
-        path = directory / f"kb-{key[:32]}.pickle"
-        cached = _read(path, key)
-        if cached is not None:
-            cached.root = str(root)
-            return cached
+    if directory is None:
+        return KnowledgeBase(read_parts(root, overlays, files))
+    key = cache_key(files)
+    path = directory / f"kb-{key[:32]}.pickle"
+    cached = _read(path, key)
+    if cached is not None:
+        cached.root = str(root)
+        return cached
     kb = KnowledgeBase(read_parts(root, overlays, files))
-    if directory is not None:
-        kb.prepare()
-        _write(directory, path, key, kb)
+    kb.prepare()
+    _write(directory, path, key, kb)
     return kb

@@ -259,11 +259,10 @@ class KnowledgeBase:
         Raises:
             InvalidQueryError: ``limit`` is not a positive whole number.
         """
-        from .errors import InvalidQueryError
+        from .locations import check_limit
         from .text import MAX_QUERY_LENGTH
 
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise InvalidQueryError(f"limit must be a positive whole number, not {limit!r}")
+        check_limit(limit, optional=False)
         if not isinstance(text, str) or len(text) > MAX_QUERY_LENGTH:
             return []
         names = self.muscle_names()

@@ -12,7 +12,7 @@ from .text import MAX_QUERY_LENGTH, normalise, side_prefix
 if TYPE_CHECKING:
     from .knowledge_base import KnowledgeBase
 
-__all__ = ["check_side", "check_text", "resolve_location"]
+__all__ = ["check_limit", "check_side", "check_text", "resolve_location"]
 
 SIDES: tuple[BodySide, ...] = ("left", "right")
 
@@ -46,6 +46,19 @@ def check_side(side: object) -> BodySide | None:
         if value in SIDES:
             return value
     raise InvalidQueryError(f"side must be 'left' or 'right', not {side!r}")
+
+
+def check_limit(limit: object, *, optional: bool = True) -> int | None:
+    """Validate a result limit: a positive whole number, or None (no limit) when ``optional``.
+
+    Raises:
+        InvalidQueryError: otherwise.
+    """
+    if limit is None and optional:
+        return None
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise InvalidQueryError(f"limit must be a positive whole number, not {limit!r}")
+    return limit
 
 
 def resolve_location(kb: KnowledgeBase, text: str, *, side: BodySide | None = None) -> LocationResolution:

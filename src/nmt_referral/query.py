@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .errors import InvalidQueryError
-from .locations import check_side, resolve_location
+from .locations import check_limit, check_side, resolve_location
 from .models import (
     BodySide,
     Candidate,
@@ -54,8 +54,7 @@ def where(
         raise InvalidQueryError("give at least one pain location")
     if len(locations) > MAX_LOCATIONS:
         raise InvalidQueryError(f"too many locations ({len(locations)}; at most {MAX_LOCATIONS})")
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-        raise InvalidQueryError(f"limit must be a positive whole number, not {limit!r}")
+    limit = check_limit(limit)
     default_side = check_side(side)
     sites = [resolve_location(kb, text, side=default_side) for text in locations]
 
