@@ -156,8 +156,11 @@ def synthetic(root: Path, factor: int, target: Path) -> Path:
     (target / "regions").mkdir(parents=True)
     (target / "muscles").mkdir()
     (target / "patterns").mkdir()
-    shutil.copy(root / "sources.yaml", target / "sources.yaml")
-    shutil.copy(root / "phenomena.yaml", target / "phenomena.yaml")
+    for name in ("sources", "phenomena"):  # a vocabulary may be one file, a folder of files, or both
+        if (root / f"{name}.yaml").is_file():
+            shutil.copy(root / f"{name}.yaml", target / f"{name}.yaml")
+        if (root / name).is_dir():
+            shutil.copytree(root / name, target / name)
     regions = [r for f in sorted((root / "regions").glob("*.yaml")) for r in yaml.safe_load(f.read_text())["regions"]]
     for copy in range(factor):
         suffix = "" if copy == 0 else f"_c{copy}"

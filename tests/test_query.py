@@ -120,3 +120,36 @@ def test_json_rendering_equals_pydantic_dump(kb_minimal: KnowledgeBase) -> None:
     assert to_plain(result) == QueryResult.model_validate(result.model_dump()).model_dump(mode="json")
     alpha = kb_minimal.muscle("alpha")
     assert to_plain(alpha) == alpha.model_dump(mode="json")
+
+
+@pytest.mark.parametrize(
+    ("locations", "side"),
+    [
+        (("temple",), None),
+        (("left shoulder", "angle of the jaw"), "right"),
+        (("dizziness", "back of the neck"), None),
+        (("chest",), "left"),
+        (("tennis elbow",), None),
+    ],
+)
+def test_results_equal_their_validated_copy(
+    shipped_kb: KnowledgeBase, locations: tuple[str, ...], side: str | None
+) -> None:
+    """Results are assembled without validation (models.assemble); they must be what validation gives."""
+    result = shipped_kb.where(*locations, side=side)
+    assert result.results
+    again = QueryResult.model_validate(result.model_dump())
+    assert again == result
+    assert result.model_dump() == again.model_dump()
+    assert result.model_dump_json() == again.model_dump_json()
+    first = result[0]
+    assert first.model_fields_set == set(Candidate.model_fields)
+    changed = first.model_copy(update={"score": 0.123})
+    assert changed.score == 0.123 and first.score != 0.123 and changed.muscle == first.muscle
+
+
+def test_same_query_twice_gives_equal_but_independent_results(kb_minimal: KnowledgeBase) -> None:
+    first = kb_minimal.where("temple", "angle of the jaw")
+    second = kb_minimal.where("temple", "angle of the jaw")
+    assert first == second
+    assert first.results is not second.results

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from . import query
 from .errors import UnknownMuscleError
+from .locations import check_limit, check_text, resolve_location
 from .models import (
     BodySide,
     Condition,
     Muscle,
+    MuscleRef,
     Phenomenon,
     QueryResult,
     RedFlag,
@@ -18,6 +21,7 @@ from .models import (
     Side,
     Source,
     TriggerPoint,
+    assemble,
 )
 
 if TYPE_CHECKING:
@@ -92,13 +96,22 @@ class KnowledgeBase:
         )
         self._region_hits: dict[str, tuple[tuple[ZoneHit, str], ...]] = {}
         self._red_flag_regions: dict[str, frozenset[str]] = {}
+        self._red_flags_at: dict[str, tuple[str, ...]] = {}
         self._location_names: NameIndex[LocationTarget] | None = None
         self._muscle_names: NameIndex[str] | None = None
+        self._muscle_refs: dict[str, MuscleRef] = {}
+        self._query_rows: dict[tuple[str, str | None], tuple[tuple[str, list[Any]], ...]] = {}  # see query.py
 
     def __getstate__(self) -> dict[str, object]:
-        return {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in self.__dict__.items()}
+        state = {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in self.__dict__.items()}
+        state["_muscle_refs"] = {}  # cheap to rebuild, not worth a bigger cache file
+        state["_query_rows"] = {}
+        return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
+        state.setdefault("_muscle_refs", {})
+        state.setdefault("_query_rows", {})
+        state.setdefault("_red_flags_at", {})
         self.__dict__.update(state)
         for name in _PUBLIC_TABLES:
             setattr(self, name, MappingProxyType(state[name]))  # type: ignore[arg-type]
@@ -109,8 +122,8 @@ class KnowledgeBase:
         self.muscle_names()
         for region_id in self.regions:
             self.region_hits(region_id)
-        for flag_id in self.red_flags:
-            self.red_flag_regions(flag_id)
+        for region_id in self.regions:
+            self.red_flags_at(region_id)
 
     def __repr__(self) -> str:
         return (
@@ -170,6 +183,14 @@ class KnowledgeBase:
             cached = self._red_flag_regions[flag_id] = frozenset(related)
         return cached
 
+    def red_flags_at(self, region_id: str) -> tuple[str, ...]:
+        """Ids of the red flags a query on ``region_id`` raises (before any side condition)."""
+        cached = self._red_flags_at.get(region_id)
+        if cached is None:
+            cached = tuple(f for f in self.red_flags if region_id in self.red_flag_regions(f))
+            self._red_flags_at[region_id] = cached
+        return cached
+
     def symptom_hits(self, phenomenon_id: str) -> tuple[tuple[str, str], ...]:
         """(muscle id, trigger point id) pairs whose pattern lists the phenomenon."""
         return self._symptom_index.get(phenomenon_id, ())
@@ -219,6 +240,21 @@ class KnowledgeBase:
 
     # ------------------------------------------------------------------ muscles
 
+    def sort_name(self, muscle_id: str) -> str:
+        """The key results are sorted by after their scores: the muscle's name, casefolded."""
+        return self.muscle_ref(muscle_id).name.casefold()
+
+    def muscle_ref(self, muscle_id: str) -> MuscleRef:
+        """The muscle as results show it (one shared, immutable object per muscle)."""
+        ref = self._muscle_refs.get(muscle_id)
+        if ref is None:
+            muscle = self.muscles[muscle_id]
+            ref = assemble(
+                MuscleRef, {"id": muscle.id, "name": muscle.name, "aliases": muscle.aliases, "area": muscle.area}
+            )
+            self._muscle_refs[muscle_id] = ref
+        return ref
+
     def get_muscle(self, name: str) -> Muscle | None:
         """The muscle whose id, name or alias is ``name`` (case, punctuation, plurals ignored), or None."""
         hit = self.muscle_names().exact(name)
@@ -238,8 +274,6 @@ class KnowledgeBase:
             >>> kb.muscle("SCM").name
             'Sternocleidomastoid'
         """
-        from .locations import check_text
-
         text = check_text(name, "muscle name")
         names = self.muscle_names()
         hit = names.exact(text)
@@ -259,7 +293,6 @@ class KnowledgeBase:
         Raises:
             InvalidQueryError: ``limit`` is not a positive whole number.
         """
-        from .locations import check_limit
         from .text import MAX_QUERY_LENGTH
 
         check_limit(limit, optional=False)
@@ -284,8 +317,6 @@ class KnowledgeBase:
             UnknownLocationError: with ``.suggestions`` when nothing matches clearly.
             InvalidQueryError: empty, overlong or malformed text, or a bad side.
         """
-        from .locations import resolve_location
-
         return resolve_location(self, text, side=side)
 
     def where(self, *locations: str, side: str | None = None, limit: int | None = None) -> QueryResult:
@@ -308,6 +339,4 @@ class KnowledgeBase:
         Example:
             >>> [c.muscle.name for c in kb.where("temple", "angle of the jaw", limit=3)]
         """
-        from .query import where
-
-        return where(self, locations, side=side, limit=limit)
+        return query.where(self, locations, side=side, limit=limit)

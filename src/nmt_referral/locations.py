@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .errors import InvalidQueryError, UnknownLocationError
-from .models import BodySide, LocationKind, LocationResolution, ResolutionMethod
+from .models import BodySide, LocationResolution, assemble
 from .text import MAX_QUERY_LENGTH, normalise, side_prefix
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def check_text(text: object, what: str) -> str:
         raise InvalidQueryError(f"{what} is empty")
     if len(stripped) > MAX_QUERY_LENGTH:
         raise InvalidQueryError(f"{what} is too long ({len(stripped)} characters; at most {MAX_QUERY_LENGTH})")
-    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in stripped):
+    if not stripped.isprintable() and any(unicodedata.category(ch) in ("Cc", "Cs") for ch in stripped):
         raise InvalidQueryError(f"{what} contains control characters")
     if not normalise(stripped):
         raise InvalidQueryError(f"{what} {stripped!r} contains no letters or digits")
@@ -99,16 +99,19 @@ def resolve_location(kb: KnowledgeBase, text: str, *, side: BodySide | None = No
         method = "condition"
     elif method != "fuzzy" and kind == "phenomenon":
         method = "symptom"
-    return LocationResolution.model_construct(
-        text=phrase,
-        side=cast(BodySide | None, phrase_side) or default_side,
-        method=cast(ResolutionMethod, method),
-        matched=hit.name,
-        kind=cast(LocationKind, kind),
-        id=record_id,
-        regions=regions,
-        phenomena=phenomena,
-        score=hit.score,
+    return assemble(
+        LocationResolution,
+        {
+            "text": phrase,
+            "side": phrase_side or default_side,
+            "method": method,
+            "matched": hit.name,
+            "kind": kind,
+            "id": record_id,
+            "regions": regions,
+            "phenomena": phenomena,
+            "score": hit.score,
+        },
     )
 
 

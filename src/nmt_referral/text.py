@@ -63,6 +63,7 @@ _LEADING_SIDE = re.compile(
 _TRAILING_SIDE = re.compile(
     r"^(?P<rest>.+?)[\s,]+(?:on\s+(?:the\s+)?)?(?P<side>left|right)(?:\s+side)?\s*$", re.IGNORECASE
 )
+_SIDE_ENDINGS = ("left", "right", "side")
 _SIDE_NAMES = {"l": "left", "lt": "left", "left": "left", "r": "right", "rt": "right", "right": "right"}
 
 
@@ -125,6 +126,8 @@ def side_prefix(text: str) -> tuple[str | None, str]:
 
     A phrase that is nothing but a side word is returned unchanged, with no side.
     """
+    if text.isascii() and text[:1] not in "lLrR" and not text.rstrip()[-5:].lower().endswith(_SIDE_ENDINGS):
+        return None, text  # cannot match either pattern: spare the regular expressions
     found = _LEADING_SIDE.match(text) or _TRAILING_SIDE.match(text)
     if found is None or not found.group("rest").strip():
         return None, text
