@@ -25,11 +25,13 @@ EVAL_FILE = Path(__file__).parent / "eval" / "literature.yaml"
 TOP_K = 10
 MIN_ENTRIES = 60
 
-# Measured on the shipped knowledge base when this set was written (62 entries): 150 of 177
-# expected muscles in the top 10, overall recall@10 = 0.847 (mean per-entry recall 0.862); 20
-# entries have at least one miss. The threshold sits a little below, so that data edits which lose
-# textbook referrals fail here while small ranking shifts do not. Raise it as the data gaps close.
-MIN_OVERALL_RECALL = 0.82
+# Measured on the shipped knowledge base: when the set was written (62 entries), 150 of 177 expected
+# muscles were in the top 10 (recall@10 0.847). After the second data pass, which filed the missing
+# zones found by this set (79 entries): 214 of 218 (0.982); the four misses are supraspinatus for the
+# front of the shoulder and the upper back, and levator scapulae for the upper and middle back
+# (spillover zones, outranked). The threshold sits a little below, so that data edits which lose
+# textbook referrals fail here while small ranking shifts do not.
+MIN_OVERALL_RECALL = 0.95
 
 
 @dataclass(frozen=True)
