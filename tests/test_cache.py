@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import nmt_referral
+from nmt_referral import KnowledgeBase
 from nmt_referral.cache import cache_dir
 
 
@@ -118,3 +119,15 @@ def test_concurrent_processes_build_and_read_safely(kb_dir: Path, cache: Path) -
     assert outputs == {"alpha,beta,gamma,epsilon"}
     assert len(entries(cache)) == 1
     assert not list(cache.glob(".tmp-*"))
+
+
+def test_records_survive_pickling_with_their_set_fields(shipped_kb: KnowledgeBase) -> None:
+    import pickle
+
+    for record in (*list(shipped_kb.muscles.values())[:5], *list(shipped_kb.regions.values())[:5]):
+        copy = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        assert copy == record
+        assert copy.model_fields_set == record.model_fields_set
+        assert copy.model_dump(exclude_unset=True) == record.model_dump(exclude_unset=True)
+    partial = next(r for r in shipped_kb.regions.values() if r.model_fields_set != set(type(r).model_fields))
+    assert pickle.loads(pickle.dumps(partial)).model_fields_set == partial.model_fields_set

@@ -73,9 +73,7 @@ _FILE_MODELS: dict[str, type[_File]] = {
 
 def packaged_data_dir() -> Path:
     """The knowledge base shipped with the package (the checkout's ``data/`` in an editable install)."""
-    from importlib.resources import files
-
-    packaged = Path(str(files("nmt_referral") / "data"))
+    packaged = Path(__file__).resolve().parent / "data"  # where the wheel puts it (pyproject force-include)
     if packaged.is_dir():
         return packaged
     checkout = Path(__file__).resolve().parents[2] / "data"
@@ -184,15 +182,11 @@ def _list_files(root: Path, reader: _Reader) -> dict[str, Path]:
         single = root / f"{name}.yaml"
         if single.is_file():
             found[f"{name}.yaml"] = single
-        folder = root / name
-        if folder.is_dir():
-            for item in sorted(folder.glob("*.yaml")):
-                found[f"{name}/{item.name}"] = item
+        for item in _yaml_entries(root / name):
+            found[f"{name}/{item}"] = root / name / item
     for folder_name in ("muscles", "patterns"):
-        folder = root / folder_name
-        if folder.is_dir():
-            for item in sorted(folder.glob("*.yaml")):
-                found[f"{folder_name}/{item.name}"] = item
+        for item in _yaml_entries(root / folder_name):
+            found[f"{folder_name}/{item}"] = root / folder_name / item
     if len(found) > MAX_FILES:
         reader.problem(str(root), 0, f"more than {MAX_FILES} YAML files")
     return found
@@ -213,6 +207,15 @@ def _check_root(root: Path) -> None:
         problem = "not a knowledge base: no muscles/ folder"
     if problem is not None:
         raise KnowledgeBaseError(str(root), [Problem(str(root), 0, problem)])
+
+
+def _yaml_entries(folder: Path) -> list[str]:
+    """Sorted names of the ``*.yaml`` entries of ``folder`` (none if it is not a directory)."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(entry.name for entry in entries if entry.name.endswith(".yaml"))
+    except OSError:  # missing, not a directory, unreadable: no files (as Path.glob)
+        return []
 
 
 def list_files(root: Path, overlays: Sequence[Path] = ()) -> dict[str, Path]:

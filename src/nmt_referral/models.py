@@ -56,12 +56,49 @@ AREAS: tuple[Area, ...] = (
 )
 
 
+_R = TypeVar("_R", bound=BaseModel)
+_new = object.__new__
+_set_attribute = object.__setattr__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__  # the slot's own setter: faster
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+def assemble(cls: type[_R], values: dict[str, Any]) -> _R:
+    """Build a result model from trusted values that name every field (no validation, no defaults).
+
+    What ``model_construct`` does for a model without aliases, extras or private attributes, without
+    its per-field loop: the query builds thousands of these per second. ``tests/test_query.py`` checks
+    that assembled results equal validated ones, so a pydantic change that breaks this is caught.
+    """
+    instance: _R = _new(cls)
+    _set_attribute(instance, "__dict__", values)
+    _set_fields_set(instance, set(values))
+    _set_extra(instance, None)
+    _set_private(instance, None)
+    return instance
+
+
 class Record(BaseModel):
     """Base of every model: immutable, unknown keys rejected."""
 
     # defer_build: a schema is built on first validation, not at import, so a warm-cache CLI run that
     # only unpickles records and constructs results never pays for it.
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle as (class, field values[, fields set]): smaller and faster to load than BaseModel's
+        # generic state; the compiled cache holds thousands of records.
+        fields_set = self.__pydantic_fields_set__
+        partial = None if len(fields_set) == len(self.__dict__) else tuple(sorted(fields_set))
+        return (_unpickle, (type(self), self.__dict__, partial))
+
+
+def _unpickle(cls: type[Record], values: dict[str, Any], fields_set: tuple[str, ...] | None) -> Record:
+    record = assemble(cls, values)
+    if fields_set is not None:
+        _set_fields_set(record, set(fields_set))
+    return record
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -221,28 +258,6 @@ class Muscle(MuscleSpec):
 
 
 # --------------------------------------------------------------------------- query results
-
-_R = TypeVar("_R", bound=BaseModel)
-_new = object.__new__
-_set_attribute = object.__setattr__
-_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__  # the slot's own setter: faster
-_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
-_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
-
-
-def assemble(cls: type[_R], values: dict[str, Any]) -> _R:
-    """Build a result model from trusted values that name every field (no validation, no defaults).
-
-    What ``model_construct`` does for a model without aliases, extras or private attributes, without
-    its per-field loop: the query builds thousands of these per second. ``tests/test_query.py`` checks
-    that assembled results equal validated ones, so a pydantic change that breaks this is caught.
-    """
-    instance: _R = _new(cls)
-    _set_attribute(instance, "__dict__", values)
-    _set_fields_set(instance, set(values))
-    _set_extra(instance, None)
-    _set_private(instance, None)
-    return instance
 
 
 class MuscleRef(Record):
