@@ -240,10 +240,6 @@ class KnowledgeBase:
 
     # ------------------------------------------------------------------ muscles
 
-    def sort_name(self, muscle_id: str) -> str:
-        """The key results are sorted by after their scores: the muscle's name, casefolded."""
-        return self.muscle_ref(muscle_id).name.casefold()
-
     def muscle_ref(self, muscle_id: str) -> MuscleRef:
         """The muscle as results show it (one shared, immutable object per muscle)."""
         ref = self._muscle_refs.get(muscle_id)

@@ -106,7 +106,7 @@ def where(
                 if row[1].zone == "essential":
                     essential += 1
         score = round((explained + total / n_sites) / (n_sites + 1), 4)
-        key = (-score, -len(breadth), -essential, kb.sort_name(muscle_id), muscle_id)
+        key = (-score, -len(breadth), -essential, kb.muscle_ref(muscle_id).name.casefold(), muscle_id)
         ranking.append((key, score, explained, slots))
     ranking.sort(key=lambda item: item[0])
     if limit is not None:
