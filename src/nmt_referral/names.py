@@ -21,7 +21,7 @@ MARGIN = 4.0
 """The best fuzzy target must beat the next different target by this much to be taken."""
 
 WORD_SCORE = 60.0
-"""Fallback matching: a name is scored when one of its words resembles a word of the text this much."""
+"""Fuzzy matching scores a name only when one of its words resembles a word of the text this much."""
 
 T = TypeVar("T")
 
@@ -80,10 +80,10 @@ class NameIndex(Generic[T]):
     def fuzzy(self, text: str, limit: int = 5) -> list[NameHit[T]]:
         """Best fuzzy matches at or above ``SUGGEST_SCORE``, one per target, best first.
 
-        A text with a word that no name contains is taken for a misspelling: the plain edit-distance
-        ratio over every name decides first (fast, and the most accurate on misspellings). Otherwise,
-        or when the ratio finds nothing to accept, ``WRatio`` (partial phrases and word order too)
-        scores the names sharing a similar word with the text. See ``_scorers``.
+        Only names sharing a similar word with the text are scored (``_sharing_a_word``). A text with a
+        word that no name contains is taken for a misspelling: the plain edit-distance ratio decides
+        first (fast, and the most accurate on misspellings). Otherwise, or when the ratio finds nothing
+        to accept, ``WRatio`` (partial phrases and word order too) scores them. See ``_scorers``.
         """
         key = normalise(text)
         if not key or limit < 1:  # rapidfuzz must never see a non-positive limit
@@ -111,8 +111,9 @@ class NameIndex(Generic[T]):
     def _sharing_a_word(self, key: str) -> list[str]:
         """Names with a word resembling a word of ``key`` (ratio >= ``WORD_SCORE``), in table order.
 
-        What WRatio adds over the plain ratio (partial phrases, words out of order) needs a word in
-        common, so it scores only these names: a few dozen instead of the whole table.
+        A name worth accepting shares such a word with the text (a misspelling keeps most of its
+        words close; a partial phrase or reordered words keep them whole), so both scorers look only
+        at these names: a few dozen instead of the whole table, and an index rather than a scan.
         """
         from rapidfuzz import fuzz, process
 

@@ -85,9 +85,10 @@ def where(
     no_rows: list[list[_Row]] = [[] for _ in sites]
     texts = [site.text for site in sites]
     merged = [len(site.regions) > 1 for site in sites]  # rows of several regions: order them again
+    any_merged = any(merged)
     for muscle_id in zone_rows.keys() | symptom_rows.keys():
         slots = zone_rows.get(muscle_id, no_rows)
-        if any(merged):
+        if any_merged:
             slots = [_ordered(slot) if merge else slot for slot, merge in zip(slots, merged, strict=True)]
         symptom_slots = symptom_rows.get(muscle_id)
         total = 0.0
