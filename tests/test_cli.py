@@ -59,12 +59,25 @@ def test_where_side_and_limit() -> None:
 
 
 def test_red_flag_is_shown() -> None:
-    code, out, err = run("where", "jaw", "--side", "left", *DATA)
+    code, out, err = run("where", "angle of the jaw", "--side", "left", "--flags", "full", *DATA)
     assert code == 0
     assert "RED FLAG" in out and "Left jaw pain can be cardiac." in out
     assert "rule these out" in err
-    payload = json.loads(run("where", "jaw", "--json", *DATA)[1])
+    payload = json.loads(run("where", "angle of the jaw", "--json", *DATA)[1])
     assert [f["id"] for f in payload["red_flags"]] == ["jaw_flag"]
+    assert payload["red_flags"][0]["message"] == "Left jaw pain can be cardiac."
+
+
+def test_red_flag_is_one_short_line_by_default() -> None:
+    code, out, _err = run("where", "angle of the jaw", "--side", "left", *DATA)
+    assert code == 0
+    flag_lines = [line for line in out.splitlines() if line.startswith("RED FLAG")]
+    assert len(flag_lines) == 1 and "nmt-referral flag jaw_flag" in flag_lines[0]
+    assert "Left jaw pain can be cardiac." not in out
+    code, out, _err = run("flag", "jaw_flag", *DATA)
+    assert code == 0 and "Left jaw pain can be cardiac." in out and "angle_of_jaw" in out
+    code, _out, err = run("flag", "jaw_flgg", *DATA)
+    assert code == 2 and "jaw_flag" in err
 
 
 def test_unknown_location_exits_2_with_suggestions() -> None:

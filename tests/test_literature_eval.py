@@ -21,7 +21,7 @@ import yaml
 from nmt_referral import KnowledgeBase, UnknownLocationError
 from nmt_referral.models import AREAS
 
-EVAL_FILE = Path(__file__).parent / "eval" / "literature.yaml"
+EVAL_DIR = Path(__file__).parent / "eval" / "literature"
 TOP_K = 10
 MIN_ENTRIES = 60
 
@@ -61,9 +61,12 @@ class Outcome:
 
 
 def _raw_entries() -> list[Any]:
-    data = yaml.safe_load(EVAL_FILE.read_text(encoding="utf-8"))
-    assert isinstance(data, list), f"{EVAL_FILE}: the top level must be a list of entries"
-    return data
+    found: list[Any] = []
+    for path in sorted(EVAL_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert isinstance(data, list), f"{path}: the top level must be a list of entries"
+        found.extend(data)
+    return found
 
 
 @cache

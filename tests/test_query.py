@@ -79,10 +79,17 @@ def test_condition_site(kb_minimal: KnowledgeBase) -> None:
 
 
 def test_red_flag_respects_side(kb_minimal: KnowledgeBase) -> None:
-    assert [f.id for f in kb_minimal.where("jaw").red_flags] == ["jaw_flag"]
-    assert [f.id for f in kb_minimal.where("jaw", side="left").red_flags] == ["jaw_flag"]
-    assert kb_minimal.where("jaw", side="right").red_flags == ()
+    assert [f.id for f in kb_minimal.where("angle of the jaw").red_flags] == ["jaw_flag"]
+    assert [f.id for f in kb_minimal.where("angle of the jaw", side="left").red_flags] == ["jaw_flag"]
+    assert [f.id for f in kb_minimal.where("left angle of the jaw").red_flags] == ["jaw_flag"]
+    assert kb_minimal.where("angle of the jaw", side="right").red_flags == ()
     assert kb_minimal.where("forehead").red_flags == ()
+
+
+def test_red_flag_is_not_raised_by_a_whole_parent(kb_minimal: KnowledgeBase) -> None:
+    # the flag is written for the angle of the jaw: the jaw or the head as a whole does not raise it
+    assert kb_minimal.where("jaw", side="left").red_flags == ()
+    assert kb_minimal.where("head", side="left").red_flags == ()
 
 
 def test_limit_and_empty_answer(kb_minimal: KnowledgeBase) -> None:

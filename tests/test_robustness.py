@@ -910,7 +910,8 @@ def test_where_property(
             kb_again.where(*locations, side=side, limit=limit)
         return
     event("answered" if result.results else "answered (no candidates)")
-    assert len(result.query.locations) == len(locations)
+    assert len(result.query.locations) >= len(locations)  # a phrase may name several sites
+    assert len({r.phrase for r in result.query.locations}) <= len(locations)
     for resolution in result.query.locations:
         _check_resolution(kb, resolution)
     scores = [candidate.score for candidate in result]

@@ -18,12 +18,15 @@ from .errors import (
     Problem,
     UnknownLocationError,
     UnknownMuscleError,
+    UnknownRedFlagError,
 )
 from .knowledge_base import KnowledgeBase
 from .load import clear_cache, load, validate
 from .models import (
     Candidate,
     Condition,
+    Guide,
+    GuideRank,
     LocationResolution,
     Match,
     Muscle,
@@ -48,6 +51,8 @@ __all__ = [
     "DISCLAIMER",
     "Candidate",
     "Condition",
+    "Guide",
+    "GuideRank",
     "InvalidQueryError",
     "KnowledgeBase",
     "KnowledgeBaseError",
@@ -65,6 +70,7 @@ __all__ = [
     "TriggerPoint",
     "UnknownLocationError",
     "UnknownMuscleError",
+    "UnknownRedFlagError",
     "__version__",
     "clear_cache",
     "load",

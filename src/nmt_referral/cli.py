@@ -107,21 +107,55 @@ def where(
         typer.Option("--side", metavar="left|right", help="Side of the pain, for locations that do not say."),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", metavar="N", help="Show at most N muscles.")] = 10,
+    flags: Annotated[
+        str,
+        typer.Option(
+            "--flags",
+            metavar="short|full",
+            help="Red flags as one line each (short) or in full; --json always has the full text.",
+        ),
+    ] = "short",
     json_output: JsonOption = False,
     data: DataOption = None,
     overlay: OverlayOption = None,
 ) -> None:
-    """Rank the muscles whose trigger points refer pain to LOCATION(s), best first, with the reasons."""
+    """Rank the muscles whose trigger points refer pain to LOCATION(s), best first, with the reasons.
+
+    A location may be a phrase: "numbness in the left hand", "neck and shoulder pain" (two sites),
+    "outer hip", "headache at the back of the head". Muscles that the pain guides list first for an
+    area rank first among equal scores.
+    """
     from .render import where_json, where_text
 
+    if flags not in ("short", "full"):
+        typer.echo(f"error: --flags must be 'short' or 'full', not {flags!r}", err=True)
+        raise typer.Exit(EXIT_USAGE)
     kb = _load(data, overlay)
     try:
         result = kb.where(*locations, side=side, limit=limit)
     except NmtReferralError as error:
         _fail(error)
-    typer.echo(where_json(result, DISCLAIMER) if json_output else where_text(kb, result))
+    typer.echo(where_json(result, DISCLAIMER) if json_output else where_text(kb, result, full_flags=flags == "full"))
     if result.red_flags and not json_output:
         typer.echo("\nRed flags shown above: rule these out before treating trigger points.", err=True)
+
+
+@app.command()
+def flag(
+    flag_id: Annotated[str, typer.Argument(metavar="ID", help="Red-flag id, as `where` shows it.")],
+    json_output: JsonOption = False,
+    data: DataOption = None,
+    overlay: OverlayOption = None,
+) -> None:
+    """Print a red flag in full: what to rule out, and which locations raise it."""
+    from .render import flag_text, json_document
+
+    kb = _load(data, overlay)
+    try:
+        found = kb.red_flag(flag_id)
+    except NmtReferralError as error:
+        _fail(error)
+    typer.echo(json_document(found) if json_output else flag_text(found))
 
 
 @app.command()

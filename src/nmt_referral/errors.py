@@ -78,5 +78,11 @@ class UnknownLocationError(_LookupFailure):
     kind = "location"
 
 
+class UnknownRedFlagError(_LookupFailure):
+    """No red flag has the id. Attributes: ``query``, ``suggestions`` (the known ids)."""
+
+    kind = "red flag"
+
+
 class InvalidQueryError(NmtReferralError, ValueError):
     """A query argument is malformed: empty location, unknown side, non-positive limit, ..."""

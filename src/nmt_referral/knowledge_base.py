@@ -7,11 +7,12 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import query
-from .errors import UnknownMuscleError
-from .locations import check_limit, check_text, resolve_location
+from .errors import UnknownMuscleError, UnknownRedFlagError
+from .locations import check_limit, check_text, resolve_location, resolve_sites
 from .models import (
     BodySide,
     Condition,
+    Guide,
     Muscle,
     MuscleRef,
     Phenomenon,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["KnowledgeBase", "ZoneHit"]
 
-_PUBLIC_TABLES = ("muscles", "regions", "conditions", "phenomena", "sources", "red_flags", "trigger_points")
+_PUBLIC_TABLES = ("muscles", "regions", "conditions", "phenomena", "sources", "red_flags", "guides", "trigger_points")
 LocationTarget = tuple[str, str]  # (kind, id) with kind in region | condition | phenomenon
 
 
@@ -61,6 +62,7 @@ class KnowledgeBase:
         self.phenomena: Mapping[str, Phenomenon] = MappingProxyType(dict(parts.phenomena))
         self.sources: Mapping[str, Source] = MappingProxyType(dict(parts.sources))
         self.red_flags: Mapping[str, RedFlag] = MappingProxyType(dict(parts.red_flags))
+        self.guides: Mapping[str, Guide] = MappingProxyType(dict(parts.guides))
 
         children: dict[str, list[str]] = {region_id: [] for region_id in self.regions}
         for region in self.regions.values():
@@ -75,6 +77,12 @@ class KnowledgeBase:
                 chain.append(parent)
                 parent = self.regions[parent].parent
             self._ancestors[region_id] = tuple(chain)
+        adjacent: dict[str, set[str]] = {region_id: set() for region_id in self.regions}
+        for region in self.regions.values():
+            for other in region.adjacent:
+                adjacent[region.id].add(other)
+                adjacent[other].add(region.id)
+        self._adjacent = {key: tuple(sorted(value)) for key, value in adjacent.items()}
 
         zone_index: dict[str, list[ZoneHit]] = {}
         symptom_index: dict[str, list[tuple[str, str]]] = {}
@@ -95,10 +103,12 @@ class KnowledgeBase:
             {trp.id: trp for m in self.muscles.values() for trp in m.trigger_points}
         )
         self._region_hits: dict[str, tuple[tuple[ZoneHit, str], ...]] = {}
+        self._guide_ranks: dict[str, tuple[dict[str, float], tuple[tuple[str, str, int], ...]]] = {}
         self._red_flag_regions: dict[str, frozenset[str]] = {}
         self._red_flags_at: dict[str, tuple[str, ...]] = {}
         self._location_names: NameIndex[LocationTarget] | None = None
         self._muscle_names: NameIndex[str] | None = None
+        self._place_words: frozenset[str] | None = None
         self._muscle_refs: dict[str, MuscleRef] = {}
         self._query_rows: dict[tuple[str, str | None], tuple[tuple[str, list[Any]], ...]] = {}  # see query.py
 
@@ -112,6 +122,8 @@ class KnowledgeBase:
         state.setdefault("_muscle_refs", {})
         state.setdefault("_query_rows", {})
         state.setdefault("_red_flags_at", {})
+        state.setdefault("_guide_ranks", {})
+        state.setdefault("_place_words", None)
         self.__dict__.update(state)
         for name in _PUBLIC_TABLES:
             setattr(self, name, MappingProxyType(state[name]))  # type: ignore[arg-type]
@@ -120,10 +132,12 @@ class KnowledgeBase:
         """Build every lazy index now (name tables, region hits), e.g. before caching the object."""
         self.location_names()
         self.muscle_names()
+        self.place_words()
         for region_id in self.regions:
             self.region_hits(region_id)
         for region_id in self.regions:
             self.red_flags_at(region_id)
+            self.guide_ranks(region_id)
 
     def __repr__(self) -> str:
         return (
@@ -151,6 +165,10 @@ class KnowledgeBase:
             stack.extend(reversed(self._children[current]))
         return tuple(found)
 
+    def adjacent(self, region_id: str) -> tuple[str, ...]:
+        """Ids of the regions bordering or overlapping ``region_id`` (symmetric), sorted."""
+        return self._adjacent[region_id]
+
     def roots(self) -> tuple[str, ...]:
         """Ids of the top-level regions."""
         return tuple(r.id for r in self.regions.values() if r.parent is None)
@@ -159,28 +177,96 @@ class KnowledgeBase:
         """Every pattern zone relevant to a query on ``region_id``, with its relation.
 
         ``exact``: the zone is the region; ``within``: the zone lies inside it; ``broader``: the zone is
-        recorded on an ancestor (coarser than the query). Computed once per region, then reused.
+        recorded on an ancestor (coarser than the query); ``adjacent``: the zone is on a region that
+        borders or overlaps it (or inside one). Computed once per region, then reused.
         """
         cached = self._region_hits.get(region_id)
         if cached is not None:
             return cached
         hits: list[tuple[ZoneHit, str]] = [(hit, "exact") for hit in self._zone_index.get(region_id, ())]
-        for inner in self.descendants(region_id):
-            hits.extend((hit, "within") for hit in self._zone_index.get(inner, ()))
+        inner = self.descendants(region_id)
+        for child in inner:
+            hits.extend((hit, "within") for hit in self._zone_index.get(child, ()))
         for outer in self._ancestors[region_id]:
             hits.extend((hit, "broader") for hit in self._zone_index.get(outer, ()))
+        family = {region_id, *inner, *self._ancestors[region_id]}
+        neighbours: list[str] = []
+        for other in self._adjacent[region_id]:
+            neighbours.extend(r for r in (other, *self.descendants(other)) if r not in family)
+        for other in dict.fromkeys(neighbours):
+            hits.extend((hit, "adjacent") for hit in self._zone_index.get(other, ()))
         result = tuple(hits)
         self._region_hits[region_id] = result
         return result
 
     def red_flag_regions(self, flag_id: str) -> frozenset[str]:
-        """Regions that raise a red flag: its regions, everything inside them and everything above."""
+        """Regions that raise a red flag: its regions and everything inside them (never a broader one)."""
         cached = self._red_flag_regions.get(flag_id)
         if cached is None:
             related: set[str] = set()
             for region_id in self.red_flags[flag_id].regions:
-                related.update((region_id, *self.ancestors(region_id), *self.descendants(region_id)))
+                related.update((region_id, *self.descendants(region_id)))
             cached = self._red_flag_regions[flag_id] = frozenset(related)
+        return cached
+
+    def red_flag(self, flag_id: str) -> RedFlag:
+        """The red flag with this id (as ``where`` shows it).
+
+        Raises:
+            UnknownRedFlagError: no such id; ``.suggestions`` lists the closest ids.
+        """
+        import difflib
+
+        key = flag_id.strip().casefold().replace("-", "_").replace(" ", "_") if isinstance(flag_id, str) else ""
+        found = self.red_flags.get(key)
+        if found is None:
+            raise UnknownRedFlagError(
+                str(flag_id), difflib.get_close_matches(key, list(self.red_flags), n=5, cutoff=0.4)
+            )
+        return found
+
+    def red_flags_for_condition(self, condition_id: str) -> tuple[str, ...]:
+        """Ids of the red flags written for a condition term (``RedFlag.conditions``)."""
+        return tuple(f.id for f in self.red_flags.values() if condition_id in f.conditions)
+
+    def guides_for(self, region_id: str) -> tuple[str, ...]:
+        """Ids of the pain guides that speak for a query on ``region_id``.
+
+        The guides listing the region itself; else those listing regions inside it; else those of the
+        nearest ancestor that has any.
+        """
+        own = tuple(g.id for g in self.guides.values() if region_id in g.regions)
+        if own:
+            return own
+        inner = set(self.descendants(region_id))
+        below = tuple(g.id for g in self.guides.values() if inner.intersection(g.regions))
+        if below:
+            return below
+        for outer in self._ancestors[region_id]:
+            above = tuple(g.id for g in self.guides.values() if outer in g.regions)
+            if above:
+                return above
+        return ()
+
+    def guide_ranks(self, region_id: str) -> tuple[dict[str, float], tuple[tuple[str, str, int], ...]]:
+        """Likelihood of each muscle for a query on ``region_id``, from the pain guides' order.
+
+        Returns ``(likelihood by muscle id, (muscle id, guide id, 1-based rank) rows)``. A muscle's
+        likelihood is the mean over the guides that speak for the region of ``1 / rank`` (0 where a
+        guide does not list it): listed first by every guide gives 1.0.
+        """
+        cached = self._guide_ranks.get(region_id)
+        if cached is None:
+            guide_ids = self.guides_for(region_id)
+            likelihood: dict[str, float] = {}
+            rows: list[tuple[str, str, int]] = []
+            for guide_id in guide_ids:
+                for position, muscle_id in enumerate(self.guides[guide_id].muscles, start=1):
+                    likelihood[muscle_id] = likelihood.get(muscle_id, 0.0) + 1.0 / position
+                    rows.append((muscle_id, guide_id, position))
+            scale = len(guide_ids) or 1
+            cached = ({m: round(v / scale, 4) for m, v in likelihood.items()}, tuple(rows))
+            self._guide_ranks[region_id] = cached
         return cached
 
     def red_flags_at(self, region_id: str) -> tuple[str, ...]:
@@ -224,6 +310,18 @@ class KnowledgeBase:
                     entries.extend((alias, target) for alias in record.aliases)
             self._location_names = NameIndex(entries)
         return self._location_names
+
+    def place_words(self) -> frozenset[str]:
+        """Every word of every normalised region name: the words a fuzzy match may not drop."""
+        if self._place_words is None:
+            from .text import normalise
+
+            words: set[str] = set()
+            for region in self.regions.values():
+                for name in (region.label, region.id.replace("_", " "), *region.aliases):
+                    words.update(normalise(name).split())
+            self._place_words = frozenset(words)
+        return self._place_words
 
     def muscle_names(self) -> NameIndex[str]:
         """Name table of muscles: id, name, aliases (built on first use)."""
@@ -314,6 +412,15 @@ class KnowledgeBase:
             InvalidQueryError: empty, overlong or malformed text, or a bad side.
         """
         return resolve_location(self, text, side=side)
+
+    def resolve_sites(self, text: str, *, side: BodySide | None = None) -> list[LocationResolution]:
+        """How a phrase is understood: one resolution per site ("neck and shoulder pain" names two).
+
+        Raises:
+            UnknownLocationError: with ``.suggestions`` when a site cannot be resolved clearly.
+            InvalidQueryError: empty, overlong or malformed text, or a bad side.
+        """
+        return resolve_sites(self, text, side=side)
 
     def where(self, *locations: str, side: str | None = None, limit: int | None = None) -> QueryResult:
         """Reverse lookup: muscles whose trigger points refer pain to the given locations, best first.

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import KnowledgeBaseError, Problem
 from .models import (
     Condition,
+    Guide,
     Muscle,
     MuscleSpec,
     PatternFile,
@@ -33,7 +34,7 @@ __all__ = ["ENV_VAR", "KnowledgeBaseParts", "data_dir_from_env", "list_files", "
 
 ENV_VAR = "NMT_REFERRAL_DATA"
 MAX_FILES = 100_000
-_VOCABULARIES = ("sources", "phenomena", "regions", "conditions", "red_flags")
+_VOCABULARIES = ("sources", "phenomena", "regions", "conditions", "red_flags", "guides")
 _M = TypeVar("_M", bound=BaseModel)
 _SINGULAR = {"regions": "region", "conditions": "condition", "phenomena": "phenomenon", "muscles": "muscle"}
 
@@ -62,12 +63,17 @@ class RedFlagsFile(_File):
     red_flags: tuple[RedFlag, ...] = ()
 
 
+class GuidesFile(_File):
+    guides: tuple[Guide, ...] = ()
+
+
 _FILE_MODELS: dict[str, type[_File]] = {
     "sources": SourcesFile,
     "phenomena": PhenomenaFile,
     "regions": RegionsFile,
     "conditions": ConditionsFile,
     "red_flags": RedFlagsFile,
+    "guides": GuidesFile,
 }
 
 
@@ -96,6 +102,7 @@ class KnowledgeBaseParts:
     regions: dict[str, Region] = field(default_factory=dict)
     conditions: dict[str, Condition] = field(default_factory=dict)
     red_flags: dict[str, RedFlag] = field(default_factory=dict)
+    guides: dict[str, Guide] = field(default_factory=dict)
     muscles: dict[str, Muscle] = field(default_factory=dict)
     files: tuple[Path, ...] = ()
 
@@ -294,6 +301,7 @@ def read_parts(root: Path, overlays: Sequence[Path] = (), files: dict[str, Path]
     _check_regions(reader, parts)
     _check_vocabulary_references(reader, parts)
     _build_muscles(reader, parts, specs, pattern_files, unreadable)
+    _check_guides(reader, parts, unreadable)
     _check_names(reader, parts)
     if reader.problems:
         raise KnowledgeBaseError(str(root), reader.problems)
@@ -345,6 +353,12 @@ def _check_regions(reader: _Reader, parts: KnowledgeBaseParts) -> None:
 
 
 def _check_vocabulary_references(reader: _Reader, parts: KnowledgeBaseParts) -> None:
+    for record in parts.regions.values():
+        at = reader.where[("regions", record.id)]
+        for other in record.adjacent:
+            known = _check_ref(reader, at, f"region {record.id!r} adjacent", "region", other, parts.regions)
+            if known and (other in (record.id, record.parent) or parts.regions[other].parent == record.id):
+                reader.problem(at.path, at.line, f"region {record.id!r}: adjacent {other!r} is itself, parent or child")
     for condition in parts.conditions.values():
         at = reader.where[("conditions", condition.id)]
         for region in condition.regions:
@@ -355,6 +369,77 @@ def _check_vocabulary_references(reader: _Reader, parts: KnowledgeBaseParts) -> 
         at = reader.where[("red_flags", flag.id)]
         for region in flag.regions:
             _check_ref(reader, at, f"red flag {flag.id!r}", "region", region, parts.regions)
+        for condition_id in flag.conditions:
+            _check_ref(reader, at, f"red flag {flag.id!r}", "condition", condition_id, parts.conditions)
+    for guide in parts.guides.values():
+        at = reader.where[("guides", guide.id)]
+        _check_ref(reader, at, f"guide {guide.id!r}", "source", guide.source, parts.sources)
+        for region in guide.regions:
+            _check_ref(reader, at, f"guide {guide.id!r}", "region", region, parts.regions)
+
+
+def _check_guides(reader: _Reader, parts: KnowledgeBaseParts, unreadable: set[str]) -> None:
+    """Every muscle a guide lists exists and refers pain to the guide's area or next to it."""
+    if not parts.guides:
+        return
+    related = _related_regions(parts.regions)
+    zones: dict[str, set[str]] = {}
+    for muscle in parts.muscles.values():
+        zones[muscle.id] = {
+            zone.region for trp in muscle.trigger_points for zone in (*trp.pattern.essential, *trp.pattern.spillover)
+        }
+    for guide in parts.guides.values():
+        at = reader.where[("guides", guide.id)]
+        near: set[str] = set()
+        for region in guide.regions:
+            near |= related.get(region, set())
+        seen: set[str] = set()
+        for muscle_id in guide.muscles:
+            if muscle_id in seen:
+                reader.problem(at.path, at.line, f"guide {guide.id!r}: muscle {muscle_id!r} listed twice")
+            seen.add(muscle_id)
+            if muscle_id in unreadable:
+                continue
+            if not _check_ref(reader, at, f"guide {guide.id!r}", "muscle", muscle_id, parts.muscles):
+                continue
+            if near and not zones.get(muscle_id, set()) & near:
+                reader.problem(
+                    at.path,
+                    at.line,
+                    f"guide {guide.id!r} lists {muscle_id!r} for {', '.join(guide.regions)}, but no zone of "
+                    "that muscle lies there, inside, above or next to it",
+                )
+
+
+def _related_regions(regions: dict[str, Region]) -> dict[str, set[str]]:
+    """Region id -> itself, its ancestors, its descendants and the regions adjacent to any of those."""
+    children: dict[str, list[str]] = {}
+    adjacent: dict[str, set[str]] = {}
+    for region in regions.values():
+        if region.parent in regions:
+            children.setdefault(region.parent, []).append(region.id)
+        for other in region.adjacent:
+            if other in regions:
+                adjacent.setdefault(region.id, set()).add(other)
+                adjacent.setdefault(other, set()).add(region.id)
+    result: dict[str, set[str]] = {}
+    for region_id in regions:
+        family = {region_id}
+        parent = regions[region_id].parent
+        while parent in regions and parent not in family:
+            family.add(parent)
+            parent = regions[parent].parent
+        stack = list(children.get(region_id, ()))
+        while stack:
+            current = stack.pop()
+            if current not in family:
+                family.add(current)
+                stack.extend(children.get(current, ()))
+        near = set(family)
+        for member in (region_id, *children.get(region_id, ())):
+            near |= adjacent.get(member, set())
+        result[region_id] = near
+    return result
 
 
 def _check_ref(reader: _Reader, at: _Located, owner: str, kind: str, ref: str, table: dict[str, Any]) -> bool:

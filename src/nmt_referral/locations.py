@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, cast
 
 from .errors import InvalidQueryError, UnknownLocationError
 from .models import BodySide, LocationResolution, assemble
+from .phrases import Site, orientation_variants, parse, place_key, protected_words
 from .text import MAX_QUERY_LENGTH, normalise, side_prefix
 
 if TYPE_CHECKING:
     from .knowledge_base import KnowledgeBase
+    from .names import NameHit
 
-__all__ = ["check_limit", "check_side", "check_text", "resolve_location"]
+__all__ = ["check_limit", "check_side", "check_text", "resolve_location", "resolve_sites"]
 
 SIDES: tuple[BodySide, ...] = ("left", "right")
 
@@ -62,28 +65,97 @@ def check_limit(limit: object, *, optional: bool = True) -> int | None:
 
 
 def resolve_location(kb: KnowledgeBase, text: str, *, side: BodySide | None = None) -> LocationResolution:
-    """Resolve one phrase: exact id/label/alias, then word order, then fuzzy; side words are split off.
+    """Resolve one phrase to its first site; see :func:`resolve_sites` for phrases naming several.
 
     Raises:
         InvalidQueryError: malformed phrase or side.
         UnknownLocationError: nothing matches clearly; ``.suggestions`` holds the closest names.
     """
+    return resolve_sites(kb, text, side=side)[0]
+
+
+def resolve_sites(kb: KnowledgeBase, text: str, *, side: BodySide | None = None) -> list[LocationResolution]:
+    """Resolve a phrase to one or more sites (see docs/query-semantics.md, "The phrase grammar").
+
+    A whole name (region, condition, symptom; with a side word before or after it) is taken as it is.
+    Otherwise the phrase grammar splits it at conjunctions into sites, takes side and complaint words
+    out ("numbness", "headache") and resolves what is left as a place: exact name, then the same name
+    with its orientation words swapped for synonyms ("outer hip" = "lateral hip"), then a fuzzy match
+    that keeps every place, orientation and side word of the text.
+
+    Raises:
+        InvalidQueryError: malformed phrase or side.
+        UnknownLocationError: a site cannot be resolved clearly; ``.suggestions`` holds the closest names.
+    """
     phrase = check_text(text, "location")
     default_side = check_side(side)
-    phrase_side, rest = side_prefix(phrase)
     names = kb.location_names()
+    phrase_side: BodySide | None
+    phrase_side, rest = cast("tuple[BodySide | None, str]", side_prefix(phrase))
     hit = names.exact(rest)
     if hit is None and phrase_side is not None:  # "left" may belong to the name itself
         whole = names.exact(phrase)
         if whole is not None:
             hit, phrase_side, rest = whole, None, phrase
-    suggestions: list[str] = []
-    if hit is None:
-        hit, fuzzy_hits = names.best_fuzzy(rest)
-        suggestions = [kb.label(*h.target) for h in fuzzy_hits]
-    if hit is None:
-        raise UnknownLocationError(phrase, _unique(suggestions))
+    if hit is not None:
+        return [_resolution(kb, phrase, phrase, phrase_side or default_side, hit, hit.method, ())]
+    sites = parse(phrase)
+    if len(sites) == 1:  # one site: it stands for the whole phrase
+        sites = [replace(sites[0], text=phrase)]
+    return [_resolve_site(kb, phrase, site, default_side) for site in sites]
 
+
+def _resolve_site(kb: KnowledgeBase, phrase: str, site: Site, default_side: BodySide | None) -> LocationResolution:
+    names = kb.location_names()
+    symptoms: list[str] = []
+    for complaint in site.complaints:
+        found = names.exact(complaint)
+        if found is not None and found.target[0] == "phenomenon":
+            symptoms.append(found.target[1])
+    side = cast("BodySide | None", site.side) if site.sided else default_side
+    key = place_key(site)
+    if not key:  # nothing but complaint words: the symptom itself, or a headache
+        whole = names.exact("headache") if site.headache else None
+        if whole is None and symptoms:
+            whole = names.exact(site.complaints[0])
+        if whole is None:
+            raise UnknownLocationError(phrase, [])
+        return _resolution(kb, site.text, phrase, side, whole, "phrase", tuple(symptoms))
+    hit = names.exact(key)
+    method = "phrase"
+    if hit is None:
+        hit = next((h for h in map(names.exact, orientation_variants(key)) if h is not None), None)
+    if hit is None:
+        hit, fuzzy_hits = names.best_fuzzy(key)
+        suggestions = [kb.label(*h.target) for h in fuzzy_hits]
+        if hit is not None and not _keeps_every_word(kb, key, hit.name):
+            suggestions.insert(0, kb.label(*hit.target))
+            hit = None
+        if hit is None:
+            raise UnknownLocationError(phrase, _unique(suggestions))
+        method = "fuzzy"
+    if hit.target[0] == "phenomenon" and not symptoms and site.headache:
+        symptoms.append(hit.target[1])  # "stiff headache": odd, but the symptom is kept
+    return _resolution(kb, site.text, phrase, side, hit, method, tuple(symptoms))
+
+
+def _keeps_every_word(kb: KnowledgeBase, key: str, name: str) -> bool:
+    """Whether a fuzzy match keeps every place, orientation and side word of the text's key."""
+    matched = set(normalise(name).split())
+    for variant in orientation_variants(normalise(name)):
+        matched.update(variant.split())
+    return protected_words(key, kb.place_words()) <= matched
+
+
+def _resolution(
+    kb: KnowledgeBase,
+    text: str,
+    phrase: str,
+    side: BodySide | None,
+    hit: NameHit[tuple[str, str]],
+    method: str,
+    symptoms: tuple[str, ...],
+) -> LocationResolution:
     kind, record_id = hit.target
     regions: tuple[str, ...]
     phenomena: tuple[str, ...] = ()
@@ -94,22 +166,22 @@ def resolve_location(kb: KnowledgeBase, text: str, *, side: BodySide | None = No
         regions, phenomena = condition.regions, condition.phenomena
     else:
         regions, phenomena = (), (record_id,)
-    method = hit.method
-    if method != "fuzzy" and kind == "condition":
+    if method in ("exact", "word_order") and kind == "condition":
         method = "condition"
-    elif method != "fuzzy" and kind == "phenomenon":
+    elif method in ("exact", "word_order") and kind == "phenomenon":
         method = "symptom"
     return assemble(
         LocationResolution,
         {
-            "text": phrase,
-            "side": phrase_side or default_side,
+            "text": text,
+            "phrase": phrase,
+            "side": side,
             "method": method,
             "matched": hit.name,
             "kind": kind,
             "id": record_id,
             "regions": regions,
-            "phenomena": phenomena,
+            "phenomena": tuple(dict.fromkeys((*phenomena, *symptoms))),
             "score": hit.score,
         },
     )

@@ -13,6 +13,8 @@ __all__ = [
     "BodySide",
     "Candidate",
     "Condition",
+    "Guide",
+    "GuideRank",
     "LocationResolution",
     "Match",
     "Muscle",
@@ -42,7 +44,7 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Side = Literal["ipsilateral", "contralateral", "bilateral", "midline"]
 BodySide = Literal["left", "right"]
 Area = Literal["head_face", "neck", "shoulder_upper_back", "arm_hand", "trunk", "pelvis", "hip_thigh", "leg_foot"]
-ResolutionMethod = Literal["exact", "word_order", "condition", "symptom", "fuzzy"]
+ResolutionMethod = Literal["exact", "word_order", "condition", "symptom", "phrase", "fuzzy"]
 LocationKind = Literal["region", "condition", "phenomenon"]
 AREAS: tuple[Area, ...] = (
     "head_face",
@@ -125,13 +127,18 @@ class Phenomenon(Record):
 
 
 class Region(Record):
-    """A body zone of the controlled vocabulary; ``parent`` builds the hierarchy."""
+    """A body zone of the controlled vocabulary; ``parent`` builds the hierarchy.
+
+    ``adjacent`` names the regions that border or overlap this one (symmetric: listing it on one side
+    is enough); a zone on an adjacent region counts for a query, weighted below a direct hit.
+    """
 
     id: Slug
     label: Name
     parent: Slug | None = None
     laterality: Literal["paired", "midline"] = "paired"
     aliases: tuple[Name, ...] = ()
+    adjacent: tuple[Slug, ...] = ()
     notes: Text | None = None
 
 
@@ -153,13 +160,36 @@ class Condition(Record):
 
 
 class RedFlag(Record):
-    """A serious condition whose pain a referral pattern can mimic, shown with matching queries."""
+    """A serious condition whose pain a referral pattern can mimic, shown with matching queries.
+
+    Raised by a query on one of ``regions`` (or a region inside one), from ``side`` when given, and by
+    the condition terms in ``conditions``; never by a broader region that merely contains one.
+    """
 
     id: Slug
     label: Name
-    regions: tuple[Slug, ...] = Field(min_length=1)
+    summary: Text | None = None
+    regions: tuple[Slug, ...] = ()
+    conditions: tuple[Slug, ...] = ()
     side: BodySide | None = None
     message: Text
+
+    @model_validator(mode="after")
+    def _raised_by_something(self) -> RedFlag:
+        if not self.regions and not self.conditions:
+            raise ValueError("a red flag must list at least one region or condition")
+        return self
+
+
+class Guide(Record):
+    """A published pain guide's list for one pain area: muscles in the guide's order, most likely first."""
+
+    id: Slug
+    source: Slug
+    heading: Name
+    regions: tuple[Slug, ...] = Field(min_length=1)
+    muscles: tuple[Slug, ...] = Field(min_length=1)
+    notes: Text | None = None
 
 
 # --------------------------------------------------------------------------- muscles and patterns
@@ -270,13 +300,17 @@ class MuscleRef(Record):
 
 
 class Match(Record):
-    """Why a candidate is listed: a site resolved to a region that a trigger point refers to."""
+    """Why a candidate is listed: a site resolved to a region that a trigger point refers to.
+
+    ``relation``: ``exact`` (the zone is the queried region), ``within`` (inside it), ``broader`` (the
+    zone is recorded on a coarser region containing it) or ``adjacent`` (the zone borders or overlaps it).
+    """
 
     location: str
     region: str
     region_label: str
     query_region: str
-    relation: Literal["exact", "within", "broader"]
+    relation: Literal["exact", "within", "broader", "adjacent"]
     trigger_point: str
     trigger_point_name: str
     zone: Literal["essential", "spillover"]
@@ -295,24 +329,43 @@ class SymptomMatch(Record):
     weight: float
 
 
+class GuideRank(Record):
+    """Where a pain guide lists the candidate for a queried site (1 = listed first)."""
+
+    location: str
+    guide: str
+    heading: str
+    source: str
+    rank: int
+    of: int
+
+
 class Candidate(Record):
     """One ranked muscle: its score and every match that produced it.
 
     ``score`` lies in (0, 1]: 1.0 means every site is explained by an essential zone. A muscle explaining
-    more sites always scores above one explaining fewer.
+    more sites always scores above one explaining fewer. Among equal scores, ``likelihood`` (from the
+    order in which the cited pain guides list the muscle for the queried areas, see ``guide_ranks``)
+    ranks first; the alphabet breaks only the ties the sources leave open.
     """
 
     muscle: MuscleRef
     score: float
+    likelihood: float
     sites_explained: int
     matches: tuple[Match, ...]
     symptom_matches: tuple[SymptomMatch, ...] = ()
+    guide_ranks: tuple[GuideRank, ...] = ()
 
 
 class LocationResolution(Record):
-    """How one location phrase was understood."""
+    """How one location phrase (or one site of a phrase such as "neck and shoulder") was understood.
+
+    ``phrase`` is the text as typed; ``text`` the part of it this site stands for.
+    """
 
     text: str
+    phrase: str
     side: BodySide | None
     method: ResolutionMethod
     matched: str
@@ -336,16 +389,23 @@ class RedFlagHit(Record):
 
     id: str
     label: str
+    summary: str
     message: str
     locations: tuple[str, ...]
 
 
 class QueryResult(Record):
-    """Result of a reverse query: iterable over the ranked candidates, best first."""
+    """Result of a reverse query: iterable over the ranked candidates, best first.
+
+    ``total`` counts every candidate before the limit; ``tied_beyond_limit`` those cut by the limit that
+    rank exactly level with the last one shown (same score and likelihood: only the alphabet split them).
+    """
 
     query: QueryInfo
     results: tuple[Candidate, ...]
     red_flags: tuple[RedFlagHit, ...] = ()
+    total: int = 0
+    tied_beyond_limit: int = 0
 
     def __iter__(self) -> Any:  # iterate candidates, not fields
         return iter(self.results)

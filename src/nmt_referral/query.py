@@ -3,12 +3,15 @@
 Scoring (see docs/query-semantics.md):
 
 - each match has a weight: ``ZONE_WEIGHT[zone] * RELATION_FACTOR[relation]`` (essential > spillover;
-  a zone recorded on a coarser ancestor of the queried region counts less);
-- a site's strength is its best match's weight; a muscle's score is
-  ``(sites explained + sum of strengths / number of sites) / (number of sites + 1)``, in (0, 1];
-  a muscle explaining more sites therefore always ranks above one explaining fewer;
-- ties: more of the queried regions matched first (a condition names several), then more essential
-  matches, then name, then id, so the order is deterministic.
+  a zone recorded on a coarser ancestor of the queried region, or on an adjacent region, counts less);
+  a pain guide that lists the muscle for the queried region confirms it: its match counts as direct;
+- a site's strength is its best match's weight, raised by ``SYMPTOM_BONUS`` when the site names a
+  symptom (numbness, stiffness ...) that the same trigger point causes there; a site that names only a
+  symptom, no place, is explained at ``SYMPTOM_WEIGHT`` by every trigger point causing it;
+- a muscle's score is ``(sites explained + sum of strengths / number of sites) / (number of sites + 1)``,
+  in (0, 1]: a muscle explaining more sites therefore always ranks above one explaining fewer;
+- ties: ``likelihood`` (the pain guides' order for the queried areas) first, then more of the queried
+  regions matched, then more essential matches, then name and id, so the order is deterministic.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .errors import InvalidQueryError
-from .locations import check_limit, check_side, resolve_location
+from .locations import check_limit, check_side, resolve_sites
 from .models import (
     BodySide,
     Candidate,
+    GuideRank,
     LocationResolution,
     Match,
     QueryInfo,
@@ -33,11 +37,12 @@ from .models import (
 if TYPE_CHECKING:
     from .knowledge_base import KnowledgeBase, ZoneHit
 
-__all__ = ["MAX_LOCATIONS", "RELATION_FACTOR", "SYMPTOM_WEIGHT", "ZONE_WEIGHT", "where"]
+__all__ = ["MAX_LOCATIONS", "RELATION_FACTOR", "SYMPTOM_BONUS", "SYMPTOM_WEIGHT", "ZONE_WEIGHT", "where"]
 
 ZONE_WEIGHT = {"essential": 1.0, "spillover": 0.6}
-RELATION_FACTOR = {"exact": 1.0, "within": 1.0, "broader": 0.4}
+RELATION_FACTOR = {"exact": 1.0, "within": 1.0, "broader": 0.4, "adjacent": 0.3}
 SYMPTOM_WEIGHT = 0.8
+SYMPTOM_BONUS = 0.2
 MAX_LOCATIONS = 20
 
 LookOn = Literal["left", "right", "either"]
@@ -47,6 +52,7 @@ _WEIGHT = {
 }
 _Row = tuple[float, "ZoneHit", str, str, LookOn]
 """A zone match before it becomes a Match: weight, hit, relation, queried region, side to examine."""
+_SortKey = tuple[float, float, int, int, str, str]
 
 
 def where(
@@ -61,27 +67,39 @@ def where(
         raise InvalidQueryError(f"too many locations ({len(locations)}; at most {MAX_LOCATIONS})")
     limit = check_limit(limit)
     default_side = check_side(side)
-    sites = [resolve_location(kb, text, side=default_side) for text in locations]
+    sites = [site for text in locations for site in resolve_sites(kb, text, side=default_side)]
+    if len(sites) > MAX_LOCATIONS:
+        raise InvalidQueryError(f"too many sites ({len(sites)}; at most {MAX_LOCATIONS})")
     n_sites = len(sites)
 
     # Plain tuples first; result objects are built only for the candidates returned.
     zone_rows: dict[str, list[list[_Row]]] = {}
     symptom_rows: dict[str, list[list[tuple[str, str]]]] = {}
+    likelihood: dict[str, list[float]] = {}
     for index, site in enumerate(sites):
         for region_id in site.regions:
+            listed = kb.guide_ranks(region_id)[0]
             for muscle_id, rows in _region_rows(kb, region_id, site.side):
                 slots = zone_rows.get(muscle_id)
                 if slots is None:
                     slots = zone_rows[muscle_id] = [[] for _ in sites]
+                if muscle_id in listed:
+                    rows = [_confirmed(row) for row in rows]
                 slots[index].extend(rows)
+            for muscle_id, value in listed.items():
+                if muscle_id in zone_rows:
+                    per_site = likelihood.setdefault(muscle_id, [0.0] * n_sites)
+                    per_site[index] = max(per_site[index], value)
         for phenomenon_id in site.phenomena:
             for muscle_id, trp_id in kb.symptom_hits(phenomenon_id):
+                if site.regions and not _produces_here(zone_rows.get(muscle_id), index, trp_id):
+                    continue  # the symptom is felt elsewhere in the body: not evidence for this site
                 found = symptom_rows.get(muscle_id)
                 if found is None:
                     found = symptom_rows[muscle_id] = [[] for _ in sites]
                 found[index].append((phenomenon_id, trp_id))
 
-    ranking: list[tuple[tuple[float, int, int, str, str], float, int, list[list[_Row]]]] = []
+    ranking: list[tuple[_SortKey, float, float, int, list[list[_Row]]]] = []
     no_rows: list[list[_Row]] = [[] for _ in sites]
     texts = [site.text for site in sites]
     merged = [len(site.regions) > 1 for site in sites]  # rows of several regions: order them again
@@ -96,8 +114,8 @@ def where(
         breadth: set[tuple[str, str]] = set()
         for index, slot in enumerate(slots):
             best = slot[0][0] if slot else 0.0
-            if symptom_slots is not None and symptom_slots[index] and best < SYMPTOM_WEIGHT:
-                best = SYMPTOM_WEIGHT
+            if symptom_slots is not None and symptom_slots[index]:
+                best = min(1.0, best + SYMPTOM_BONUS) if sites[index].regions else max(best, SYMPTOM_WEIGHT)
             if best > 0:
                 explained += 1
                 total += best
@@ -107,24 +125,31 @@ def where(
                 if row[1].zone == "essential":
                     essential += 1
         score = round((explained + total / n_sites) / (n_sites + 1), 4)
-        key = (-score, -len(breadth), -essential, kb.muscle_ref(muscle_id).name.casefold(), muscle_id)
-        ranking.append((key, score, explained, slots))
+        chance = round(sum(likelihood.get(muscle_id, ())) / n_sites, 4)
+        key = (-score, -chance, -len(breadth), -essential, kb.muscle_ref(muscle_id).name.casefold(), muscle_id)
+        ranking.append((key, score, chance, explained, slots))
     ranking.sort(key=lambda item: item[0])
-    if limit is not None:
+    total_found = len(ranking)
+    tied = 0
+    if limit is not None and total_found > limit:
+        last = ranking[limit - 1]
+        tied = sum(1 for item in ranking[limit:] if item[1] == last[1] and item[2] == last[2])
         del ranking[limit:]
 
     results = tuple(
         assemble(
             Candidate,
             {
-                "muscle": kb.muscle_ref(key[4]),
+                "muscle": kb.muscle_ref(key[5]),
                 "score": score,
+                "likelihood": chance,
                 "sites_explained": explained,
                 "matches": tuple(_match(kb, texts[i], row) for i, slot in enumerate(slots) for row in slot),
-                "symptom_matches": _symptom_matches(kb, sites, symptom_rows[key[4]]) if key[4] in symptom_rows else (),
+                "symptom_matches": _symptom_matches(kb, sites, symptom_rows[key[5]]) if key[5] in symptom_rows else (),
+                "guide_ranks": _guide_ranks(kb, sites, key[5]) if chance else (),
             },
         )
-        for key, score, explained, slots in ranking
+        for key, score, chance, explained, slots in ranking
     )
     return assemble(
         QueryResult,
@@ -132,8 +157,48 @@ def where(
             "query": assemble(QueryInfo, {"locations": tuple(sites), "side": default_side, "limit": limit}),
             "results": results,
             "red_flags": _red_flags(kb, sites),
+            "total": total_found,
+            "tied_beyond_limit": tied,
         },
     )
+
+
+def _confirmed(row: _Row) -> _Row:
+    """A match of a muscle that a pain guide lists for the queried region: weighed as a direct hit."""
+    weight, hit, relation, query_region, look_on = row
+    direct = _WEIGHT[hit.zone, "exact"]
+    return row if weight >= direct else (direct, hit, relation, query_region, look_on)
+
+
+def _produces_here(slots: list[list[_Row]] | None, index: int, trp_id: str) -> bool:
+    """Whether the trigger point has a zone matching site ``index`` (so its symptom is felt there)."""
+    return slots is not None and any(row[1].trigger_point == trp_id for row in slots[index])
+
+
+def _guide_ranks(kb: KnowledgeBase, sites: Sequence[LocationResolution], muscle_id: str) -> tuple[GuideRank, ...]:
+    found: list[GuideRank] = []
+    for site in sites:
+        seen: set[str] = set()
+        for region_id in site.regions:
+            for listed, guide_id, rank in kb.guide_ranks(region_id)[1]:
+                if listed != muscle_id or guide_id in seen:
+                    continue
+                seen.add(guide_id)
+                guide = kb.guides[guide_id]
+                found.append(
+                    assemble(
+                        GuideRank,
+                        {
+                            "location": site.text,
+                            "guide": guide_id,
+                            "heading": guide.heading,
+                            "source": guide.source,
+                            "rank": rank,
+                            "of": len(guide.muscles),
+                        },
+                    )
+                )
+    return tuple(found)
 
 
 def _region_rows(kb: KnowledgeBase, region_id: str, side: BodySide | None) -> tuple[tuple[str, list[_Row]], ...]:
@@ -221,17 +286,23 @@ def _symptom_matches(
 def _red_flags(kb: KnowledgeBase, sites: Sequence[LocationResolution]) -> tuple[RedFlagHit, ...]:
     raised: dict[str, list[str]] = {}
     for site in sites:
-        for region_id in site.regions:
-            for flag_id in kb.red_flags_at(region_id):
-                flag_side = kb.red_flags[flag_id].side
-                if flag_side is None or site.side in (None, flag_side):
-                    raised.setdefault(flag_id, []).append(site.text)
+        # a condition term raises the flags written for it; a place raises those of its regions
+        flag_ids = (
+            kb.red_flags_for_condition(site.id)
+            if site.kind == "condition"
+            else [f for region_id in site.regions for f in kb.red_flags_at(region_id)]
+        )
+        for flag_id in dict.fromkeys(flag_ids):
+            flag_side = kb.red_flags[flag_id].side
+            if flag_side is None or site.side in (None, flag_side):
+                raised.setdefault(flag_id, []).append(site.text)
     return tuple(
         assemble(
             RedFlagHit,
             {
                 "id": flag.id,
                 "label": flag.label,
+                "summary": flag.summary or flag.label,
                 "message": flag.message,
                 "locations": tuple(dict.fromkeys(raised[flag.id])),
             },

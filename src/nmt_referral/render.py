@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from .models import Candidate, Match, Muscle, QueryResult, ZoneRef
+from .models import Candidate, GuideRank, Match, Muscle, QueryResult, RedFlag, ZoneRef
 
 if TYPE_CHECKING:
     from .knowledge_base import KnowledgeBase
 
 __all__ = [
+    "flag_text",
     "json_document",
     "muscle_text",
     "muscles_json",
@@ -63,22 +64,32 @@ def where_json(result: QueryResult, disclaimer: str) -> str:
     return json_document(payload)
 
 
-def where_text(kb: KnowledgeBase, result: QueryResult) -> str:
-    """Readable ranking: how each site was understood, then each candidate with its explanation."""
+def where_text(kb: KnowledgeBase, result: QueryResult, *, full_flags: bool = False) -> str:
+    """Readable ranking: how each site was understood, then each candidate with its explanation.
+
+    Red flags are one short line each with the command that prints the full text, or the full text
+    with ``full_flags``.
+    """
     lines: list[str] = []
     for site in result.query.locations:
-        shown = site.matched if site.method != "exact" else kb.label(site.kind, site.id)
+        shown = kb.label(site.kind, site.id)
         how = {
             "condition": " (condition)",
             "symptom": " (symptom)",
             "fuzzy": f" (closest match, {site.score or 0:.0f}%)",
         }.get(site.method, "")
+        symptoms = [kb.phenomena[p].label for p in site.phenomena if site.kind != "phenomenon"]
+        with_symptoms = f" + {', '.join(symptoms)}" if symptoms and site.kind == "region" else ""
         side = f", {site.side} side" if site.side else ""
-        lines.append(f"{site.text} -> {shown}{how}{side}")
-    for flag in result.red_flags:
+        lines.append(f"{site.text} -> {shown}{with_symptoms}{how}{side}")
+    if result.red_flags:
         lines.append("")
-        lines.append(f"RED FLAG ({', '.join(flag.locations)}): {flag.label}")
-        lines.append(f"  {flag.message}")
+    for flag in result.red_flags:
+        if full_flags:
+            lines.append(f"RED FLAG ({', '.join(flag.locations)}): {flag.label}")
+            lines.append(f"  {flag.message}")
+        else:
+            lines.append(f"RED FLAG: {flag.label}: {flag.summary}  [nmt-referral flag {flag.id}]")
     lines.append("")
     if not result.results:
         lines.append("No muscle in the knowledge base refers pain there.")
@@ -96,6 +107,19 @@ def where_text(kb: KnowledgeBase, result: QueryResult) -> str:
     for row_line, detail in zip(table[1:], details, strict=True):
         lines.append(row_line)
         lines.extend("      " + d for d in detail)
+    if result.tied_beyond_limit:
+        lines.append(f"+ {result.tied_beyond_limit} more with the same score; use --limit to see them")
+    elif result.total > len(result.results):
+        lines.append(f"({result.total - len(result.results)} more candidates below; use --limit to see them)")
+    return "\n".join(lines)
+
+
+def flag_text(flag: RedFlag) -> str:
+    """A red flag in full: label, message, and what raises it."""
+    lines = [f"{flag.label}  ({flag.id})", "", flag.message]
+    raised = [*flag.regions, *flag.conditions]
+    side = f" (on the {flag.side} side)" if flag.side else ""
+    lines += ["", f"Raised by: {', '.join(raised)}{side}"]
     return "\n".join(lines)
 
 
@@ -106,13 +130,21 @@ def _explanation(candidate: Candidate) -> list[str]:
     rows: list[list[str]] = []
     for location, matches in by_site.items():
         for match in matches[:MATCHES_PER_SITE]:
-            zone = match.zone + ("" if match.relation != "broader" else " (broader zone)")
+            zone = match.zone + {"broader": " (broader zone)", "adjacent": " (adjacent)"}.get(match.relation, "")
             look = "" if match.look_on == "either" else f"check {match.look_on} side"
             rows.append([location, "<-", match.trigger_point_name, f"{zone}: {match.region_label}", look])
         if len(matches) > MATCHES_PER_SITE:
             rows.append([location, "", f"(+{len(matches) - MATCHES_PER_SITE} more)", "", ""])
     for symptom in candidate.symptom_matches:
         rows.append([symptom.location, "<-", symptom.trigger_point_name, f"causes {symptom.phenomenon_label}", ""])
+    best: dict[str, GuideRank] = {}
+    for ranked in candidate.guide_ranks:
+        if ranked.location not in best or ranked.rank < best[ranked.location].rank:
+            best[ranked.location] = ranked
+    for location, ranked in best.items():
+        rows.append(
+            [location, "", f"pain guide: #{ranked.rank} of {ranked.of}", f"{ranked.heading} ({ranked.source})", ""]
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(5)] if rows else []
     return ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
 

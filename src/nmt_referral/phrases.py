@@ -1,0 +1,231 @@
+"""The phrase grammar: split a typed pain description into sites, sides, complaint words and places.
+
+Pure text work, no knowledge base: ``parse`` turns "pins and needles in my left hand and wrist" into
+two :class:`Site` parts (side "left", complaint "pins and needles", places "hand" and "wrist"), and
+``orientation_variants`` offers the other ways a place with an orientation word may be named ("outer
+hip" -> "lateral hip", "behind the knee" -> "posterior knee" / "back knee"). ``locations.py`` resolves the
+parts against the knowledge base's names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import product
+
+from .text import normalise
+
+__all__ = [
+    "COMPLAINTS",
+    "ORIENTATION",
+    "SIDE_WORDS",
+    "Site",
+    "orientation_variants",
+    "parse",
+    "place_key",
+    "protected_words",
+]
+
+SIDE_WORDS = {"left": "left", "right": "right", "lt": "left", "rt": "right", "both": None, "bilateral": None}
+"""Side words anywhere in a phrase ("pain in my left big toe"); "both"/"bilateral" mean no side filter."""
+
+COMPLAINTS = (
+    "pins and needles",
+    "pins & needles",
+    "headaches",
+    "headache",
+    "head ache",
+    "numbness",
+    "numb",
+    "tingling",
+    "tingly",
+    "tingle",
+    "paresthesia",
+    "paraesthesia",
+    "stiffness",
+    "stiff",
+    "weakness",
+    "weak",
+    "cramping",
+    "cramps",
+    "cramp",
+)
+"""Complaint words that are not places. Headache means "in the head"; the others name a phenomenon,
+looked up by name in the knowledge base (``numbness`` is an alias of paresthesia there)."""
+
+HEADACHE = frozenset({"headaches", "headache", "head ache"})
+
+_FILLER = frozenset(
+    [
+        "i",
+        "im",
+        "i'm",
+        "have",
+        "has",
+        "had",
+        "got",
+        "feel",
+        "feels",
+        "feeling",
+        "felt",
+        "there",
+        "is",
+        "it",
+        "its",
+        "it's",
+        "that",
+        "which",
+        "all",
+        "when",
+        "with",
+        "down",
+        "up",
+        "into",
+        "along",
+        "across",
+        "through",
+        "radiating",
+        "radiates",
+        "spreading",
+        "spreads",
+        "shooting",
+        "sharp",
+        "dull",
+        "burning",
+        "constant",
+        "some",
+        "bit",
+        "little",
+        "really",
+        "very",
+    ]
+)
+"""Words dropped from a place phrase, beyond the filler words ``text.normalise`` already drops."""
+
+_CONJUNCTION = re.compile(r"\s*(?:,|;|&|\+|/|\band\b|\bplus\b|\bas well as\b)\s*", re.IGNORECASE)
+
+ORIENTATION: dict[str, tuple[str, ...]] = {
+    "outer": ("lateral", "outside", "side"),
+    "outside": ("lateral", "outer", "side"),
+    "external": ("lateral", "outer"),
+    "lateral": ("outer", "outside", "side"),
+    "side": ("lateral", "outer"),
+    "inner": ("medial", "inside"),
+    "inside": ("medial", "inner", "deep"),
+    "internal": ("medial", "inner"),
+    "medial": ("inner", "inside"),
+    "front": ("anterior",),
+    "anterior": ("front",),
+    "back": ("posterior", "dorsal", "dorsum", "behind"),
+    "behind": ("posterior", "back"),
+    "rear": ("posterior", "back"),
+    "posterior": ("back", "behind"),
+    "top": ("superior", "dorsal", "dorsum", "upper"),
+    "upper": ("superior", "top"),
+    "bottom": ("plantar", "sole", "palmar", "inferior", "under"),
+    "underside": ("plantar", "sole", "palmar", "bottom"),
+    "under": ("plantar", "sole", "bottom", "inferior"),
+    "lower": ("inferior", "bottom"),
+    "dorsal": ("back", "dorsum", "top"),
+    "dorsum": ("back", "dorsal", "top"),
+    "palm": ("palmar", "volar"),
+    "palmar": ("palm", "volar"),
+    "volar": ("palmar", "palm"),
+    "plantar": ("sole", "bottom", "underside"),
+    "sole": ("plantar", "bottom"),
+}
+"""Orientation words and the other words a name may use for the same direction."""
+
+_MAX_VARIANTS = 64
+
+
+@dataclass(frozen=True)
+class Site:
+    """One site of a phrase: its text, side word, complaint words and the place words left over."""
+
+    text: str
+    side: str | None
+    sided: bool
+    complaints: tuple[str, ...]
+    place: str
+
+    @property
+    def headache(self) -> bool:
+        return any(c in HEADACHE for c in self.complaints)
+
+
+def parse(phrase: str) -> list[Site]:
+    """Split a phrase into sites: conjunctions separate sites, complaint and side words are taken out.
+
+    A side word before the first site ("left neck and shoulder") applies to every site that names none;
+    complaint words ("pins and needles in the hand and wrist") apply to every site.
+    """
+    complaints: list[str] = []
+    rest = phrase
+    for complaint in COMPLAINTS:  # longest first, so "pins and needles" is not split at "and"
+        pattern = re.compile(rf"\b{re.escape(complaint)}\b", re.IGNORECASE)
+        if pattern.search(rest):
+            complaints.append(complaint)
+            rest = pattern.sub(" ", rest)
+    parts = [part for part in _CONJUNCTION.split(rest) if part and part.strip()]
+    sites: list[Site] = []
+    shared_side: str | None = None
+    shared_sided = False
+    for index, part in enumerate(parts):
+        side, sided, words = _take_side(part)
+        if index == 0 and sided:
+            shared_side, shared_sided = side, sided
+        if not sided and shared_sided:
+            side, sided = shared_side, True
+        place = " ".join(w for w in words if w.casefold().strip(".,") not in _FILLER)
+        sites.append(Site(part.strip(), side, sided, tuple(complaints), place.strip()))
+    if not sites:
+        sites.append(Site(phrase.strip(), None, False, tuple(complaints), ""))
+    return sites
+
+
+def _take_side(part: str) -> tuple[str | None, bool, list[str]]:
+    side: str | None = None
+    sided = False
+    kept: list[str] = []
+    for word in part.split():
+        key = word.casefold().strip(".,")
+        if key in SIDE_WORDS:
+            side, sided = SIDE_WORDS[key], True
+            continue
+        if key in ("side", "sides") and sided and kept == []:
+            continue  # "left side of the neck" keeps "of the neck"
+        kept.append(word)
+    return side, sided, kept
+
+
+def orientation_variants(key: str) -> Iterator[str]:
+    """Other normalised spellings of a place key, its orientation words swapped for synonyms.
+
+    Example:
+        >>> list(orientation_variants("outer hip"))[:2]
+        ['lateral hip', 'outside hip']
+    """
+    words = key.split()
+    options = [(word, *ORIENTATION.get(word, ())) for word in words]
+    if all(len(option) == 1 for option in options):
+        return
+    count = 0
+    for combination in product(*options):
+        variant = " ".join(w for w in combination if w)
+        if variant != key:
+            yield variant
+            count += 1
+            if count >= _MAX_VARIANTS:
+                return
+
+
+def protected_words(key: str, known: frozenset[str]) -> set[str]:
+    """Words of a normalised key that a fuzzy match may not drop: known place words and orientations."""
+    return {word for word in key.split() if word in known or word in ORIENTATION or word in SIDE_WORDS}
+
+
+def place_key(site: Site) -> str:
+    """The normalised key of a site's place words ("" when it names none)."""
+    return normalise(site.place) if site.place else ""
