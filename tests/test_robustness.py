@@ -924,7 +924,7 @@ def test_where_property(
     for candidate in result:
         assert candidate.matches or candidate.symptom_matches
         assert candidate.muscle.id in kb.muscles
-        assert 0 <= candidate.sites_explained <= len(locations)
+        assert 0 <= candidate.sites_explained <= len(result.query.locations)
     assert kb.where(*locations, side=side, limit=limit) == result
     assert kb_again.where(*locations, side=side, limit=limit) == result
 

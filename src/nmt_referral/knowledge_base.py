@@ -30,9 +30,11 @@ if TYPE_CHECKING:
     from .models import LocationResolution
     from .names import NameIndex
 
-__all__ = ["KnowledgeBase", "ZoneHit"]
+__all__ = ["GUIDE_WEIGHT", "KnowledgeBase", "ZoneHit"]
 
 _PUBLIC_TABLES = ("muscles", "regions", "conditions", "phenomena", "sources", "red_flags", "guides", "trigger_points")
+GUIDE_WEIGHT = {"book": 3.0, "chapter": 3.0, "article": 2.0, "web": 1.0}
+"""Weight of a pain guide's order in the likelihood, by the kind of its source."""
 LocationTarget = tuple[str, str]  # (kind, id) with kind in region | condition | phenomenon
 
 
@@ -86,6 +88,7 @@ class KnowledgeBase:
 
         zone_index: dict[str, list[ZoneHit]] = {}
         symptom_index: dict[str, list[tuple[str, str]]] = {}
+        felt_at: dict[tuple[str, str], set[str]] = {}
         for muscle in self.muscles.values():
             for trp in muscle.trigger_points:
                 pattern = trp.pattern
@@ -97,8 +100,12 @@ class KnowledgeBase:
                         zone_index.setdefault(zone.region, []).append(hit)
                 for phenomenon in pattern.phenomena:
                     symptom_index.setdefault(phenomenon, []).append((muscle.id, trp.id))
+                    for felt in pattern.phenomena_at.get(phenomenon, ()):
+                        felt_at.setdefault((trp.id, phenomenon), set()).add(felt)
         self._zone_index = {key: tuple(value) for key, value in zone_index.items()}
         self._symptom_index = {key: tuple(value) for key, value in symptom_index.items()}
+        self._felt_at = {key: frozenset(value) for key, value in felt_at.items()}
+        self._near: dict[str, frozenset[str]] = {}
         self.trigger_points: Mapping[str, TriggerPoint] = MappingProxyType(
             {trp.id: trp for m in self.muscles.values() for trp in m.trigger_points}
         )
@@ -109,6 +116,7 @@ class KnowledgeBase:
         self._location_names: NameIndex[LocationTarget] | None = None
         self._muscle_names: NameIndex[str] | None = None
         self._place_words: frozenset[str] | None = None
+        self._symptom_names: tuple[str, ...] | None = None
         self._muscle_refs: dict[str, MuscleRef] = {}
         self._query_rows: dict[tuple[str, str | None], tuple[tuple[str, list[Any]], ...]] = {}  # see query.py
 
@@ -116,6 +124,7 @@ class KnowledgeBase:
         state = {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in self.__dict__.items()}
         state["_muscle_refs"] = {}  # cheap to rebuild, not worth a bigger cache file
         state["_query_rows"] = {}
+        state["_near"] = {}
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -124,6 +133,8 @@ class KnowledgeBase:
         state.setdefault("_red_flags_at", {})
         state.setdefault("_guide_ranks", {})
         state.setdefault("_place_words", None)
+        state.setdefault("_near", {})
+        state.setdefault("_symptom_names", None)
         self.__dict__.update(state)
         for name in _PUBLIC_TABLES:
             setattr(self, name, MappingProxyType(state[name]))  # type: ignore[arg-type]
@@ -133,6 +144,7 @@ class KnowledgeBase:
         self.location_names()
         self.muscle_names()
         self.place_words()
+        self.symptom_names()
         for region_id in self.regions:
             self.region_hits(region_id)
         for region_id in self.regions:
@@ -178,7 +190,7 @@ class KnowledgeBase:
 
         ``exact``: the zone is the region; ``within``: the zone lies inside it; ``broader``: the zone is
         recorded on an ancestor (coarser than the query); ``adjacent``: the zone is on a region that
-        borders or overlaps it (or inside one). Computed once per region, then reused.
+        borders or overlaps it or one of its children (or inside one). Computed once per region.
         """
         cached = self._region_hits.get(region_id)
         if cached is not None:
@@ -191,8 +203,9 @@ class KnowledgeBase:
             hits.extend((hit, "broader") for hit in self._zone_index.get(outer, ()))
         family = {region_id, *inner, *self._ancestors[region_id]}
         neighbours: list[str] = []
-        for other in self._adjacent[region_id]:
-            neighbours.extend(r for r in (other, *self.descendants(other)) if r not in family)
+        for member in (region_id, *self._children[region_id]):
+            for other in self._adjacent[member]:
+                neighbours.extend(r for r in (other, *self.descendants(other)) if r not in family)
         for other in dict.fromkeys(neighbours):
             hits.extend((hit, "adjacent") for hit in self._zone_index.get(other, ()))
         result = tuple(hits)
@@ -253,18 +266,24 @@ class KnowledgeBase:
 
         Returns ``(likelihood by muscle id, (muscle id, guide id, 1-based rank) rows)``. A muscle's
         likelihood is the mean over the guides that speak for the region of ``1 / rank`` (0 where a
-        guide does not list it): listed first by every guide gives 1.0.
+        guide does not list it), each guide weighted by its source's kind (``GUIDE_WEIGHT``: the
+        manuals' own pain guides count more than web pages reproducing them); listed first by every
+        guide gives 1.0.
         """
         cached = self._guide_ranks.get(region_id)
         if cached is None:
             guide_ids = self.guides_for(region_id)
             likelihood: dict[str, float] = {}
             rows: list[tuple[str, str, int]] = []
+            scale = 0.0
             for guide_id in guide_ids:
-                for position, muscle_id in enumerate(self.guides[guide_id].muscles, start=1):
-                    likelihood[muscle_id] = likelihood.get(muscle_id, 0.0) + 1.0 / position
+                guide = self.guides[guide_id]
+                weight = GUIDE_WEIGHT[self.sources[guide.source].kind]
+                scale += weight
+                for position, muscle_id in enumerate(guide.muscles, start=1):
+                    likelihood[muscle_id] = likelihood.get(muscle_id, 0.0) + weight / position
                     rows.append((muscle_id, guide_id, position))
-            scale = len(guide_ids) or 1
+            scale = scale or 1.0
             cached = ({m: round(v / scale, 4) for m, v in likelihood.items()}, tuple(rows))
             self._guide_ranks[region_id] = cached
         return cached
@@ -276,6 +295,23 @@ class KnowledgeBase:
             cached = tuple(f for f in self.red_flags if region_id in self.red_flag_regions(f))
             self._red_flags_at[region_id] = cached
         return cached
+
+    def near(self, region_id: str) -> frozenset[str]:
+        """The regions whose zones count for a query on ``region_id`` (itself, inside, above, adjacent)."""
+        found = self._near.get(region_id)
+        if found is None:
+            found = frozenset(hit.region for hit, _relation in self.region_hits(region_id)) | {
+                region_id,
+                *self.descendants(region_id),
+                *self._ancestors[region_id],
+                *(other for member in (region_id, *self._children[region_id]) for other in self._adjacent[member]),
+            }
+            self._near[region_id] = found
+        return found
+
+    def felt_at(self, trigger_point_id: str, phenomenon_id: str) -> frozenset[str]:
+        """Regions where a trigger point's phenomenon is felt outside its zones (``phenomena_at``)."""
+        return self._felt_at.get((trigger_point_id, phenomenon_id), frozenset())
 
     def symptom_hits(self, phenomenon_id: str) -> tuple[tuple[str, str], ...]:
         """(muscle id, trigger point id) pairs whose pattern lists the phenomenon."""
@@ -310,6 +346,25 @@ class KnowledgeBase:
                     entries.extend((alias, target) for alias in record.aliases)
             self._location_names = NameIndex(entries)
         return self._location_names
+
+    def symptom_names(self) -> tuple[str, ...]:
+        """Complaint words the phrase grammar takes out of a phrase: every phenomenon's label and
+        aliases, and condition names of two or more words none of which names a region by itself
+        ("menstrual cramps", "like a heart attack"; not "tennis elbow")."""
+        if self._symptom_names is None:
+            from .text import normalise
+
+            regions = self.location_names()
+            names = [name for p in self.phenomena.values() for name in (p.label, *p.aliases) if len(name) > 2]
+            for condition in self.conditions.values():
+                for name in (condition.label, *condition.aliases):
+                    words = normalise(name).split()
+                    if len(words) > 1 and not any(
+                        (hit := regions.exact(word)) is not None and hit.target[0] == "region" for word in words
+                    ):
+                        names.append(name)
+            self._symptom_names = tuple(names)
+        return self._symptom_names
 
     def place_words(self) -> frozenset[str]:
         """Every word of every normalised region name: the words a fuzzy match may not drop."""

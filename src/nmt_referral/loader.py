@@ -412,7 +412,8 @@ def _check_guides(reader: _Reader, parts: KnowledgeBaseParts, unreadable: set[st
 
 
 def _related_regions(regions: dict[str, Region]) -> dict[str, set[str]]:
-    """Region id -> itself, its ancestors, its descendants and the regions adjacent to any of those."""
+    """Region id -> itself, its ancestors, its descendants, and what is adjacent to it or to one of its
+    children (with everything inside that): the regions whose zones count for a query on it."""
     children: dict[str, list[str]] = {}
     adjacent: dict[str, set[str]] = {}
     for region in regions.values():
@@ -437,7 +438,13 @@ def _related_regions(regions: dict[str, Region]) -> dict[str, set[str]]:
                 stack.extend(children.get(current, ()))
         near = set(family)
         for member in (region_id, *children.get(region_id, ())):
-            near |= adjacent.get(member, set())
+            for other in adjacent.get(member, ()):
+                stack = [other]
+                while stack:  # the adjacent region and everything inside it
+                    current = stack.pop()
+                    if current not in near:
+                        near.add(current)
+                        stack.extend(children.get(current, ()))
         result[region_id] = near
     return result
 
@@ -522,6 +529,10 @@ def _build_muscles(
             for p_index, phenomenon in enumerate(pattern.phenomena):
                 at = _Located(shown, pdoc.line_of((*base, "phenomena", p_index)))
                 _check_ref(reader, at, pattern.trigger_point, "phenomenon", phenomenon, parts.phenomena)
+            for phenomenon, felt_at in pattern.phenomena_at.items():
+                at = _Located(shown, pdoc.line_of((*base, "phenomena_at", phenomenon)))
+                for region in felt_at:
+                    _check_ref(reader, at, f"{pattern.trigger_point} {phenomenon}", "region", region, parts.regions)
             for s_index, source in enumerate(pattern.sources):
                 at = _Located(shown, pdoc.line_of((*base, "sources", s_index)))
                 _check_ref(reader, at, pattern.trigger_point, "source", source, parts.sources)

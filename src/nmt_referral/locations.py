@@ -8,16 +8,21 @@ from typing import TYPE_CHECKING, cast
 
 from .errors import InvalidQueryError, UnknownLocationError
 from .models import BodySide, LocationResolution, assemble
-from .phrases import Site, orientation_variants, parse, place_key, protected_words
+from .phrases import ORIENTATION, SIDE_WORDS, Site, orientation_variants, parse, place_key, protected_words
 from .text import MAX_QUERY_LENGTH, normalise, side_prefix
 
 if TYPE_CHECKING:
     from .knowledge_base import KnowledgeBase
-    from .names import NameHit
+    from .names import NameHit, NameIndex
 
 __all__ = ["check_limit", "check_side", "check_text", "resolve_location", "resolve_sites"]
 
 SIDES: tuple[BodySide, ...] = ("left", "right")
+
+
+LOOSE_RESEMBLANCE = 75.0
+"""A word this close to a place, orientation or side word (a transposition: "hnad") may be a
+misspelling of it: a fuzzy match that drops it is refused."""
 
 
 def check_text(text: object, what: str) -> str:
@@ -99,7 +104,7 @@ def resolve_sites(kb: KnowledgeBase, text: str, *, side: BodySide | None = None)
             hit, phrase_side, rest = whole, None, phrase
     if hit is not None:
         return [_resolution(kb, phrase, phrase, phrase_side or default_side, hit, hit.method, ())]
-    sites = parse(phrase)
+    sites = parse(phrase, kb.symptom_names())
     if len(sites) == 1:  # one site: it stands for the whole phrase
         sites = [replace(sites[0], text=phrase)]
     return [_resolve_site(kb, phrase, site, default_side) for site in sites]
@@ -112,6 +117,8 @@ def _resolve_site(kb: KnowledgeBase, phrase: str, site: Site, default_side: Body
         found = names.exact(complaint)
         if found is not None and found.target[0] == "phenomenon":
             symptoms.append(found.target[1])
+        elif found is not None and found.target[0] == "condition" and not site.headache:
+            symptoms.extend(kb.conditions[found.target[1]].phenomena)
     side = cast("BodySide | None", site.side) if site.sided else default_side
     key = place_key(site)
     if not key:  # nothing but complaint words: the symptom itself, or a headache
@@ -124,7 +131,14 @@ def _resolve_site(kb: KnowledgeBase, phrase: str, site: Site, default_side: Body
     hit = names.exact(key)
     method = "phrase"
     if hit is None:
-        hit = next((h for h in map(names.exact, orientation_variants(key)) if h is not None), None)
+        hit = _exact_or_variant(names, key)
+    if hit is None:
+        hit = _without_extra_words(kb, key)
+    if hit is None:  # misspelt words corrected one by one ("behnd the knee"), then the same steps
+        fixed = names.corrected(key, ORIENTATION.keys())
+        if fixed != key:
+            hit = _exact_or_variant(names, fixed) or _without_extra_words(kb, fixed)
+            method = "fuzzy" if hit is not None else method
     if hit is None:
         hit, fuzzy_hits = names.best_fuzzy(key)
         suggestions = [kb.label(*h.target) for h in fuzzy_hits]
@@ -139,12 +153,73 @@ def _resolve_site(kb: KnowledgeBase, phrase: str, site: Site, default_side: Body
     return _resolution(kb, site.text, phrase, side, hit, method, tuple(symptoms))
 
 
+def _exact_or_variant(names: NameIndex[tuple[str, str]], key: str) -> NameHit[tuple[str, str]] | None:
+    """The name the key spells exactly, or with its orientation words swapped for synonyms."""
+    hit = names.exact(key)
+    if hit is None:
+        hit = next((h for h in map(names.exact, orientation_variants(key)) if h is not None), None)
+    return hit
+
+
+def _without_extra_words(kb: KnowledgeBase, key: str) -> NameHit[tuple[str, str]] | None:
+    """Resolve a key by the longest run of its words that names a place, if the rest may be dropped.
+
+    A word may be dropped when it cannot change the place: a word that is no place name and resembles
+    none ("when sitting", "just", "like a heart attack"); a place word naming a region that contains
+    the one found ("back" in "back pain below the shoulder blades"); an orientation word before a
+    region with no finer parts ("top of the big toe"). Never a side word, and never a word that looks
+    like a misspelt place ("behnd the knee" goes to fuzzy matching and its checks instead).
+    """
+    names = kb.location_names()
+    words = key.split()
+    for size in range(len(words) - 1, 0, -1):
+        for start in range(len(words) - size + 1):
+            hit = _exact_or_variant(names, " ".join(words[start : start + size]))
+            if hit is None:
+                continue
+            dropped = words[:start] + words[start + size :]
+            if all(_droppable(kb, word, hit) for word in dropped):
+                return hit
+    return None
+
+
+def _droppable(kb: KnowledgeBase, word: str, hit: NameHit[tuple[str, str]]) -> bool:
+    from .names import resembles
+
+    kind, found = hit.target
+    if word in SIDE_WORDS:
+        return False
+    alone = kb.location_names().exact(word)
+    if alone is not None and alone.target[0] == "region":
+        # a region containing the one found, or next to it ("upper arm near the elbow")
+        named = alone.target[1]
+        around = {named, *kb.descendants(named)}
+        return kind == "region" and (
+            found == named or named in kb.ancestors(found) or bool(around.intersection(kb.adjacent(found)))
+        )
+    if word in ORIENTATION:
+        return kind == "region" and not kb.children(found)
+    places = kb.place_words()
+    return word in places or not resembles(word, {*places, *ORIENTATION}, cutoff=LOOSE_RESEMBLANCE)
+
+
 def _keeps_every_word(kb: KnowledgeBase, key: str, name: str) -> bool:
-    """Whether a fuzzy match keeps every place, orientation and side word of the text's key."""
+    """Whether a fuzzy match keeps every place, orientation and side word of the text's key, and
+    every word that looks like a misspelling of one ("hnad" for "hand")."""
+    from .names import similar_words
+
     matched = set(normalise(name).split())
     for variant in orientation_variants(normalise(name)):
         matched.update(variant.split())
-    return protected_words(key, kb.place_words()) <= matched
+    protected = protected_words(key, kb.place_words())
+    loose = {*kb.place_words(), *ORIENTATION, *SIDE_WORDS}
+    for word in key.split():
+        if word in protected or word in matched or len(word) < 3:
+            continue
+        close = similar_words(word, loose, cutoff=LOOSE_RESEMBLANCE)
+        if close and not matched.intersection(close):  # a misspelt word of another place: dropped
+            return False
+    return protected <= matched
 
 
 def _resolution(

@@ -215,13 +215,18 @@ class ZoneRef(Record):
 
 
 class ReferralPattern(Record):
-    """Where the referred pain of one trigger point is felt, and what else it causes."""
+    """Where the referred pain of one trigger point is felt, and what else it causes.
+
+    A phenomenon is taken to be felt where the pattern's zones are; ``phenomena_at`` names the regions
+    of one that is felt elsewhere (gooseflesh on the arm from a trapezius TrP with no pain zone there).
+    """
 
     trigger_point: Slug
     side: Side
     essential: tuple[ZoneRef, ...] = ()
     spillover: tuple[ZoneRef, ...] = ()
     phenomena: tuple[Slug, ...] = ()
+    phenomena_at: dict[Slug, tuple[Slug, ...]] = Field(default_factory=dict)
     body_side: BodySide | None = None
     sources: tuple[Slug, ...] = Field(min_length=1)
     notes: Text | None = None
@@ -230,6 +235,9 @@ class ReferralPattern(Record):
     def _has_zones(self) -> ReferralPattern:
         if not self.essential and not self.spillover and not self.phenomena:
             raise ValueError("a pattern needs at least one essential or spillover zone, or phenomena")
+        unknown = sorted(set(self.phenomena_at) - set(self.phenomena))
+        if unknown:
+            raise ValueError(f"phenomena_at names phenomena the pattern does not list: {', '.join(unknown)}")
         return self
 
 

@@ -6,12 +6,22 @@ one place.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from .text import normalise, sorted_key
 
-__all__ = ["ACCEPT_SCORE", "MARGIN", "SUGGEST_SCORE", "WORD_SCORE", "NameHit", "NameIndex"]
+__all__ = [
+    "ACCEPT_SCORE",
+    "MARGIN",
+    "RESEMBLES_SCORE",
+    "SUGGEST_SCORE",
+    "WORD_SCORE",
+    "NameHit",
+    "NameIndex",
+    "resembles",
+    "similar_words",
+]
 
 ACCEPT_SCORE = 82.0
 """A fuzzy match at or above this score (0-100) is taken without asking, if it is unambiguous."""
@@ -24,6 +34,26 @@ WORD_SCORE = 60.0
 """Fuzzy matching scores a name only when one of its words resembles a word of the text this much."""
 
 T = TypeVar("T")
+
+RESEMBLES_SCORE = 85.0
+"""A word resembles a vocabulary word at this edit ratio or more (a likely misspelling of it)."""
+
+
+def resembles(word: str, vocabulary: Collection[str], *, cutoff: float = RESEMBLES_SCORE) -> bool:
+    """Whether ``word`` is in ``vocabulary`` or close to one of its words (edit ratio >= ``cutoff``)."""
+    return word in vocabulary or bool(similar_words(word, vocabulary, cutoff=cutoff))
+
+
+def similar_words(word: str, vocabulary: Collection[str], *, cutoff: float = RESEMBLES_SCORE) -> list[str]:
+    """The words of ``vocabulary`` at an edit ratio of at least ``cutoff`` from ``word``, best first."""
+    from rapidfuzz import fuzz, process
+
+    return [
+        choice
+        for choice, _score, _index in process.extract(
+            word, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+        )
+    ]
 
 
 class NameHit(NamedTuple, Generic[T]):
@@ -96,6 +126,29 @@ class NameIndex(Generic[T]):
             if hits and hits[0].score is not None and hits[0].score >= ACCEPT_SCORE:
                 return hits
         return self._scored(key, partial, limit, choices)
+
+    def corrected(self, key: str, extra: Collection[str] = ()) -> str:
+        """The key with each word that no name contains replaced by the one word of the names (or of
+        ``extra``) it resembles best, when that is at least ``RESEMBLES_SCORE`` ("behnd knee" ->
+        "behind knee"); words with no clear correction are kept as they are."""
+        from rapidfuzz import fuzz, process
+
+        table = self._words_table()
+        vocabulary = sorted(set(self._vocabulary).union(extra))
+        fixed: list[str] = []
+        for word in key.split():
+            if word in table or word in extra or len(word) < 3:
+                fixed.append(word)
+                continue
+            found = process.extract(word, vocabulary, scorer=fuzz.ratio, score_cutoff=RESEMBLES_SCORE, limit=3)
+            # the best, if clearly best; an ``extra`` word (an orientation) wins a near tie
+            near = [choice for choice, score, _ in found if found[0][1] - score < MARGIN]
+            preferred = [choice for choice in near if choice in extra]
+            if len(near) == 1 or len(preferred) == 1:
+                fixed.append(preferred[0] if preferred else near[0])
+            else:
+                fixed.append(word)
+        return " ".join(fixed)
 
     def _words_table(self) -> dict[str, tuple[int, ...]]:
         """Word -> positions (in the sorted names) of the names containing it; built on first use."""

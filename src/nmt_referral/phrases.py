@@ -10,8 +10,9 @@ parts against the knowledge base's names.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 
 from .text import normalise
@@ -95,10 +96,13 @@ _FILLER = frozenset(
         "burning",
         "constant",
         "some",
-        "bit",
-        "little",
         "really",
         "very",
+        "like",
+        "near",
+        "nearby",
+        "close",
+        "next",
     ]
 )
 """Words dropped from a place phrase, beyond the filler words ``text.normalise`` already drops."""
@@ -155,16 +159,21 @@ class Site:
         return any(c in HEADACHE for c in self.complaints)
 
 
-def parse(phrase: str) -> list[Site]:
+def parse(phrase: str, symptom_names: Iterable[str] = ()) -> list[Site]:
     """Split a phrase into sites: conjunctions separate sites, complaint and side words are taken out.
 
-    A side word before the first site ("left neck and shoulder") applies to every site that names none;
-    complaint words ("pins and needles in the hand and wrist") apply to every site.
+    ``symptom_names`` adds the knowledge base's names of phenomena ("gooseflesh", "ringing in the ear")
+    to the built-in ``COMPLAINTS``. A side word before the first site ("left neck and shoulder") applies
+    to every site that names none; complaint words ("pins and needles in the hand and wrist") apply to
+    every site.
     """
     complaints: list[str] = []
     rest = phrase
-    for complaint in COMPLAINTS:  # longest first, so "pins and needles" is not split at "and"
-        pattern = re.compile(rf"\b{re.escape(complaint)}\b", re.IGNORECASE)
+    names = sorted({*COMPLAINTS, *symptom_names}, key=lambda name: (-len(name), name))
+    for complaint in names:  # longest first, so "pins and needles" is not split at "and"
+        if complaint.casefold() not in rest.casefold():
+            continue
+        pattern = _complaint_pattern(complaint)
         if pattern.search(rest):
             complaints.append(complaint)
             rest = pattern.sub(" ", rest)
@@ -183,6 +192,11 @@ def parse(phrase: str) -> list[Site]:
     if not sites:
         sites.append(Site(phrase.strip(), None, False, tuple(complaints), ""))
     return sites
+
+
+@lru_cache(maxsize=2048)
+def _complaint_pattern(complaint: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(complaint)}\b", re.IGNORECASE)
 
 
 def _take_side(part: str) -> tuple[str | None, bool, list[str]]:

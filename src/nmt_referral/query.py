@@ -4,14 +4,18 @@ Scoring (see docs/query-semantics.md):
 
 - each match has a weight: ``ZONE_WEIGHT[zone] * RELATION_FACTOR[relation]`` (essential > spillover;
   a zone recorded on a coarser ancestor of the queried region, or on an adjacent region, counts less);
-  a pain guide that lists the muscle for the queried region confirms it: its match counts as direct;
-- a site's strength is its best match's weight, raised by ``SYMPTOM_BONUS`` when the site names a
-  symptom (numbness, stiffness ...) that the same trigger point causes there; a site that names only a
-  symptom, no place, is explained at ``SYMPTOM_WEIGHT`` by every trigger point causing it;
+  a pain guide that lists the muscle for the queried region is a cited source that it refers pain
+  there: its match counts in full (``GUIDE_LISTED_WEIGHT``), and the guides' order ranks the listed
+  muscles (likelihood, below);
+- a site's strength is its best match's weight; when the site names a symptom (numbness, stiffness ...)
+  that a trigger point of the muscle causes there (or, for a site naming no place, anywhere), it is
+  raised by ``SYMPTOM_BONUS`` and to at least ``SYMPTOM_WEIGHT``; a muscle that only refers pain to a
+  site naming a symptom counts ``PAIN_ONLY_FACTOR`` of its match (the symptom is not explained);
 - a muscle's score is ``(sites explained + sum of strengths / number of sites) / (number of sites + 1)``,
   in (0, 1]: a muscle explaining more sites therefore always ranks above one explaining fewer;
-- ties: ``likelihood`` (the pain guides' order for the queried areas) first, then more of the queried
-  regions matched, then more essential matches, then name and id, so the order is deterministic.
+- ties: ``likelihood`` (the pain guides' order for the queried areas) first, then more sites whose
+  symptom the muscle explains, then more of the queried regions matched, then more essential matches,
+  then name and id, so the order is deterministic.
 """
 
 from __future__ import annotations
@@ -37,12 +41,23 @@ from .models import (
 if TYPE_CHECKING:
     from .knowledge_base import KnowledgeBase, ZoneHit
 
-__all__ = ["MAX_LOCATIONS", "RELATION_FACTOR", "SYMPTOM_BONUS", "SYMPTOM_WEIGHT", "ZONE_WEIGHT", "where"]
+__all__ = [
+    "GUIDE_LISTED_WEIGHT",
+    "MAX_LOCATIONS",
+    "PAIN_ONLY_FACTOR",
+    "RELATION_FACTOR",
+    "SYMPTOM_BONUS",
+    "SYMPTOM_WEIGHT",
+    "ZONE_WEIGHT",
+    "where",
+]
 
 ZONE_WEIGHT = {"essential": 1.0, "spillover": 0.6}
 RELATION_FACTOR = {"exact": 1.0, "within": 1.0, "broader": 0.4, "adjacent": 0.3}
 SYMPTOM_WEIGHT = 0.8
+GUIDE_LISTED_WEIGHT = 1.0
 SYMPTOM_BONUS = 0.2
+PAIN_ONLY_FACTOR = 0.8
 MAX_LOCATIONS = 20
 
 LookOn = Literal["left", "right", "either"]
@@ -52,7 +67,7 @@ _WEIGHT = {
 }
 _Row = tuple[float, "ZoneHit", str, str, LookOn]
 """A zone match before it becomes a Match: weight, hit, relation, queried region, side to examine."""
-_SortKey = tuple[float, float, int, int, str, str]
+_SortKey = tuple[float, float, int, int, int, str, str]
 
 
 def where(
@@ -92,7 +107,9 @@ def where(
                     per_site[index] = max(per_site[index], value)
         for phenomenon_id in site.phenomena:
             for muscle_id, trp_id in kb.symptom_hits(phenomenon_id):
-                if site.regions and not _produces_here(zone_rows.get(muscle_id), index, trp_id):
+                if site.regions and not _felt_here(
+                    kb, site.regions, zone_rows.get(muscle_id), index, trp_id, phenomenon_id
+                ):
                     continue  # the symptom is felt elsewhere in the body: not evidence for this site
                 found = symptom_rows.get(muscle_id)
                 if found is None:
@@ -102,6 +119,7 @@ def where(
     ranking: list[tuple[_SortKey, float, float, int, list[list[_Row]]]] = []
     no_rows: list[list[_Row]] = [[] for _ in sites]
     texts = [site.text for site in sites]
+    asks_symptom = [bool(site.phenomena) for site in sites]
     merged = [len(site.regions) > 1 for site in sites]  # rows of several regions: order them again
     any_merged = any(merged)
     for muscle_id in zone_rows.keys() | symptom_rows.keys():
@@ -115,7 +133,9 @@ def where(
         for index, slot in enumerate(slots):
             best = slot[0][0] if slot else 0.0
             if symptom_slots is not None and symptom_slots[index]:
-                best = min(1.0, best + SYMPTOM_BONUS) if sites[index].regions else max(best, SYMPTOM_WEIGHT)
+                best = max(min(1.0, best + SYMPTOM_BONUS), SYMPTOM_WEIGHT)
+            elif asks_symptom[index]:
+                best *= PAIN_ONLY_FACTOR
             if best > 0:
                 explained += 1
                 total += best
@@ -126,27 +146,36 @@ def where(
                     essential += 1
         score = round((explained + total / n_sites) / (n_sites + 1), 4)
         chance = round(sum(likelihood.get(muscle_id, ())) / n_sites, 4)
-        key = (-score, -chance, -len(breadth), -essential, kb.muscle_ref(muscle_id).name.casefold(), muscle_id)
+        symptoms = sum(1 for slot in symptom_slots or () if slot)
+        key = (
+            -score,
+            -chance,
+            -symptoms,
+            -len(breadth),
+            -essential,
+            kb.muscle_ref(muscle_id).name.casefold(),
+            muscle_id,
+        )
         ranking.append((key, score, chance, explained, slots))
     ranking.sort(key=lambda item: item[0])
     total_found = len(ranking)
     tied = 0
     if limit is not None and total_found > limit:
         last = ranking[limit - 1]
-        tied = sum(1 for item in ranking[limit:] if item[1] == last[1] and item[2] == last[2])
+        tied = sum(1 for item in ranking[limit:] if item[0][:-2] == last[0][:-2])  # split by the name alone
         del ranking[limit:]
 
     results = tuple(
         assemble(
             Candidate,
             {
-                "muscle": kb.muscle_ref(key[5]),
+                "muscle": kb.muscle_ref(key[6]),
                 "score": score,
                 "likelihood": chance,
                 "sites_explained": explained,
                 "matches": tuple(_match(kb, texts[i], row) for i, slot in enumerate(slots) for row in slot),
-                "symptom_matches": _symptom_matches(kb, sites, symptom_rows[key[5]]) if key[5] in symptom_rows else (),
-                "guide_ranks": _guide_ranks(kb, sites, key[5]) if chance else (),
+                "symptom_matches": _symptom_matches(kb, sites, symptom_rows[key[6]]) if key[6] in symptom_rows else (),
+                "guide_ranks": _guide_ranks(kb, sites, key[6]) if chance else (),
             },
         )
         for key, score, chance, explained, slots in ranking
@@ -164,15 +193,26 @@ def where(
 
 
 def _confirmed(row: _Row) -> _Row:
-    """A match of a muscle that a pain guide lists for the queried region: weighed as a direct hit."""
+    """A match of a muscle that a pain guide lists for the queried region: the guide is a cited source
+    that the muscle refers pain there, so it counts in full; the guide's order ranks the listed ones."""
     weight, hit, relation, query_region, look_on = row
-    direct = _WEIGHT[hit.zone, "exact"]
-    return row if weight >= direct else (direct, hit, relation, query_region, look_on)
+    return row if weight >= GUIDE_LISTED_WEIGHT else (GUIDE_LISTED_WEIGHT, hit, relation, query_region, look_on)
 
 
-def _produces_here(slots: list[list[_Row]] | None, index: int, trp_id: str) -> bool:
-    """Whether the trigger point has a zone matching site ``index`` (so its symptom is felt there)."""
-    return slots is not None and any(row[1].trigger_point == trp_id for row in slots[index])
+def _felt_here(
+    kb: KnowledgeBase,
+    regions: Sequence[str],
+    slots: list[list[_Row]] | None,
+    index: int,
+    trp_id: str,
+    phenomenon_id: str,
+) -> bool:
+    """Whether a trigger point's phenomenon is felt at site ``index``: one of its zones matches the site,
+    or the pattern says the phenomenon is felt at a region near the site's (``phenomena_at``)."""
+    if slots is not None and any(row[1].trigger_point == trp_id for row in slots[index]):
+        return True
+    felt_at = kb.felt_at(trp_id, phenomenon_id)
+    return bool(felt_at) and any(felt_at & kb.near(region_id) for region_id in regions)
 
 
 def _guide_ranks(kb: KnowledgeBase, sites: Sequence[LocationResolution], muscle_id: str) -> tuple[GuideRank, ...]:

@@ -76,7 +76,7 @@ def where_text(kb: KnowledgeBase, result: QueryResult, *, full_flags: bool = Fal
         how = {
             "condition": " (condition)",
             "symptom": " (symptom)",
-            "fuzzy": f" (closest match, {site.score or 0:.0f}%)",
+            "fuzzy": f" (closest match, {site.score:.0f}%)" if site.score is not None else " (spelling corrected)",
         }.get(site.method, "")
         symptoms = [kb.phenomena[p].label for p in site.phenomena if site.kind != "phenomenon"]
         with_symptoms = f" + {', '.join(symptoms)}" if symptoms and site.kind == "region" else ""
