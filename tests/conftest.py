@@ -13,6 +13,7 @@ from nmt_referral import KnowledgeBase
 
 FIXTURES = Path(__file__).parent / "fixtures"
 KB_MINIMAL = FIXTURES / "kb_minimal"
+KB_GUIDED = FIXTURES / "kb_guided"
 
 
 @pytest.fixture(autouse=True)
@@ -37,6 +38,12 @@ def kb_dir(tmp_path: Path) -> Path:
 def kb_minimal() -> KnowledgeBase:
     """The minimal fixture knowledge base, loaded."""
     return nmt_referral.validate(KB_MINIMAL)
+
+
+@pytest.fixture
+def kb_guided() -> KnowledgeBase:
+    """A fixture knowledge base with a pain guide, adjacent regions, symptoms and condition flags."""
+    return nmt_referral.validate(KB_GUIDED)
 
 
 _SHIPPED: list[KnowledgeBase] = []

@@ -191,3 +191,14 @@ def test_stats_counts_the_fixture() -> None:
     assert "alpha" in report["muscles_missing_fields"]  # alpha has no attachments
     text = run("stats", *DATA)[1]
     assert text.startswith("muscles 5, trigger points 6, regions 7")
+
+
+def test_where_says_when_the_limit_cuts_equal_candidates() -> None:
+    from .conftest import KB_GUIDED
+
+    code, out, _err = run("where", "temple", "--limit", "3", "--data", str(KB_GUIDED))
+    assert code == 0
+    assert "+ 1 more with the same score" in out and "pain guide: #1 of 2" in out
+    payload = json.loads(run("where", "temple", "--limit", "3", "--json", "--data", str(KB_GUIDED))[1])
+    assert payload["total"] == 4 and payload["tied_beyond_limit"] == 1
+    assert payload["results"][0]["guide_ranks"][0]["guide"] == "manual_temple"

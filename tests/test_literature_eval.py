@@ -1,12 +1,16 @@
-"""Recall of the reverse lookup over a literature evaluation set (tests/eval/literature.yaml).
+"""The reverse lookup scored against the pain guides (tests/eval/literature/*.yaml).
 
-Each entry is a pain area and the muscles that the books' pain guides (Travell & Simons vol 1
-1999 and vol 2 1992, see the file's header) list first for it. The set does not depend on the
-knowledge base: a miss means a referral zone is missing or filed under another region in data/,
-or that the ranking buries it. The shipped knowledge base is loaded once (the session-wide
-``shipped_kb`` fixture) and each query is run once.
+Each entry is a pain area as a user would type it (clinical words, lay words, sides, several sites)
+and the muscles a cited pain guide lists for it, in the guide's order, as the guide prints them. The
+set does not depend on the knowledge base: a miss means a referral zone is missing or filed under
+another region in data/, or that the ranking buries it. The shipped knowledge base is loaded once (the
+session-wide ``shipped_kb`` fixture) and each query is run once.
 
-recall@10 = (expected muscles found in the top 10) / (all expected muscles).
+Figures (all gated below, so that a regression fails the suite):
+- recall@k = expected muscles found in the top k / all expected muscles (k = 5, 10);
+- first@10 = share of entries whose first-listed muscle is in the top 10;
+- all@20 = share of entries with every listed muscle in the top 20;
+- MRR = mean reciprocal rank of each entry's first-listed muscle.
 """
 
 from __future__ import annotations
@@ -16,22 +20,20 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from nmt_referral import KnowledgeBase, UnknownLocationError
 from nmt_referral.models import AREAS
 
 EVAL_DIR = Path(__file__).parent / "eval" / "literature"
-TOP_K = 10
-MIN_ENTRIES = 60
+TOP_K = 20
+MIN_ENTRIES = 150
 
-# Measured on the shipped knowledge base: when the set was written (62 entries), 150 of 177 expected
-# muscles were in the top 10 (recall@10 0.847). After the second data pass, which filed the missing
-# zones found by this set (79 entries): 214 of 218 (0.982); the four misses are supraspinatus for the
-# front of the shoulder and the upper back, and levator scapulae for the upper and middle back
-# (spillover zones, outranked). The threshold sits a little below, so that data edits which lose
-# textbook referrals fail here while small ranking shifts do not.
-MIN_OVERALL_RECALL = 0.95
+# Measured on the shipped knowledge base when the gates were set (207 entries): recall@5 0.844,
+# recall@10 0.960, first@10 0.990, all@20 0.918, MRR 0.867. Each gate sits a little below, so that data
+# edits that lose textbook referrals fail here while small ranking shifts do not.
+GATES = {"recall@5": 0.82, "recall@10": 0.94, "first@10": 0.97, "all@20": 0.89, "mrr": 0.85}
 
 
 @dataclass(frozen=True)
@@ -48,16 +50,15 @@ class Entry:
 @dataclass(frozen=True)
 class Outcome:
     entry: Entry
-    top: tuple[str, ...]
-    missing: tuple[str, ...]
+    ranked: tuple[str, ...]
+
+    def found(self, k: int) -> int:
+        return sum(1 for muscle in self.entry.expected if muscle in self.ranked[:k])
 
     @property
-    def found(self) -> int:
-        return len(self.entry.expected) - len(self.missing)
-
-    @property
-    def recall(self) -> float:
-        return self.found / len(self.entry.expected)
+    def first_rank(self) -> int | None:
+        first = self.entry.expected[0]
+        return self.ranked.index(first) + 1 if first in self.ranked else None
 
 
 def _raw_entries() -> list[Any]:
@@ -86,14 +87,23 @@ def entries() -> tuple[Entry, ...]:
     return tuple(result)
 
 
-def run_eval(kb: KnowledgeBase) -> list[Outcome]:
-    """Run every query once against ``kb``."""
-    found = []
-    for entry in entries():
-        top = tuple(c.muscle.id for c in kb.where(*entry.query, limit=TOP_K))
-        missing = tuple(m for m in entry.expected if m not in top)
-        found.append(Outcome(entry, top, missing))
-    return found
+@cache
+def run_eval(kb: KnowledgeBase) -> tuple[Outcome, ...]:
+    """Run every query once against ``kb`` (the top ``TOP_K``)."""
+    return tuple(Outcome(entry, tuple(c.muscle.id for c in kb.where(*entry.query, limit=TOP_K))) for entry in entries())
+
+
+def figures(outcomes: tuple[Outcome, ...]) -> dict[str, float]:
+    """The gated figures of a run (see the module docstring)."""
+    total = sum(len(o.entry.expected) for o in outcomes)
+    n = len(outcomes)
+    return {
+        "recall@5": sum(o.found(5) for o in outcomes) / total,
+        "recall@10": sum(o.found(10) for o in outcomes) / total,
+        "first@10": sum(1 for o in outcomes if o.first_rank is not None and o.first_rank <= 10) / n,
+        "all@20": sum(1 for o in outcomes if o.found(20) == len(o.entry.expected)) / n,
+        "mrr": sum(1 / o.first_rank for o in outcomes if o.first_rank) / n,
+    }
 
 
 def test_eval_set_is_well_formed() -> None:
@@ -132,19 +142,28 @@ def test_eval_set_spans_the_whole_body(shipped_kb: KnowledgeBase) -> None:
     assert areas == set(AREAS), f"no expected muscle from: {sorted(set(AREAS) - areas)}"
 
 
-def test_recall_at_10(shipped_kb: KnowledgeBase) -> None:
-    results = run_eval(shipped_kb)
-    found = sum(o.found for o in results)
-    total = sum(len(o.entry.expected) for o in results)
-    recall = found / total
-    misses = [o for o in results if o.missing]
+@pytest.mark.parametrize("figure", sorted(GATES))
+def test_literature_figures(shipped_kb: KnowledgeBase, figure: str) -> None:
+    outcomes = run_eval(shipped_kb)
+    value = figures(outcomes)[figure]
+    misses = [o for o in outcomes if o.found(20) < len(o.entry.expected) or (o.first_rank or 99) > 3]
     report = "\n".join(
-        f"  {o.entry.label:<28} recall {o.recall:.2f}  missing {', '.join(o.missing)}"
-        f"  (top {TOP_K}: {', '.join(o.top) or '-'})"
+        f"  {o.entry.label:<40} first at {o.first_rank}; not in top 20: "
+        f"{', '.join(m for m in o.entry.expected if m not in o.ranked) or '-'}  (top 5: {', '.join(o.ranked[:5])})"
         for o in misses
     )
-    mean_entry_recall = sum(o.recall for o in results) / len(results)
-    assert recall >= MIN_OVERALL_RECALL, (
-        f"overall recall@{TOP_K} {recall:.3f} ({found}/{total}) < {MIN_OVERALL_RECALL}"
-        f" (mean per-entry {mean_entry_recall:.3f}); entries with misses ({len(misses)}):\n{report}"
-    )
+    assert value >= GATES[figure], f"{figure} {value:.3f} < {GATES[figure]}; entries ranked low:\n{report}"
+
+
+def test_no_alphabetical_tie_at_the_top_of_a_guided_region(shipped_kb: KnowledgeBase) -> None:
+    """A region a pain guide covers never opens with 3+ muscles that only the alphabet orders."""
+    covered = sorted({region for guide in shipped_kb.guides.values() for region in guide.regions})
+    assert covered, "no pain guide in the shipped knowledge base"
+    ties = []
+    for region_id in covered:
+        result = shipped_kb.where(shipped_kb.regions[region_id].label)
+        top = result.results[0]
+        level = [c.muscle.id for c in result if (c.score, c.likelihood) == (top.score, top.likelihood)]
+        if len(level) >= 3:
+            ties.append(f"  {region_id}: {', '.join(level)}")
+    assert not ties, "regions whose top candidates are ordered by the alphabet alone:\n" + "\n".join(ties)

@@ -185,3 +185,46 @@ def test_overlay_replaces_and_adds_files(kb_dir: Path, tmp_path: Path) -> None:
     kb = nmt_referral.load(kb_dir, overlays=[overlay])
     assert "zeta" in kb.muscles
     assert [c.muscle.id for c in kb.where("breastbone")] == ["zeta", "delta"]
+
+
+@pytest.fixture
+def guided_dir(tmp_path: Path) -> Path:
+    """A private, writable copy of the guided fixture knowledge base."""
+    import shutil
+
+    from .conftest import KB_GUIDED
+
+    target = tmp_path / "guided"
+    shutil.copytree(KB_GUIDED, target)
+    return target
+
+
+def test_guide_listing_a_muscle_with_no_zone_near_its_area_is_an_error(guided_dir: Path) -> None:
+    guides = guided_dir / "guides.yaml"
+    replace(guides, "muscles: [beta, gamma]", "muscles: [beta, gamma, omega]")  # omega refers to the palm
+    problems = problems_of(guided_dir)
+    assert any(p.startswith(f"{guides}:2: ") and "'omega'" in p and "temple" in p for p in problems), problems
+
+
+def test_guide_references_are_checked(guided_dir: Path) -> None:
+    guides = guided_dir / "guides.yaml"
+    replace(guides, "source: test_manual", "source: no_such_book")
+    replace(guides, "muscles: [beta, gamma]", "muscles: [beta, beta, nobody]")
+    problems = problems_of(guided_dir)
+    for expected in ("unknown source 'no_such_book'", "listed twice", "unknown muscle 'nobody'"):
+        assert any(p.startswith(f"{guides}:2: ") and expected in p for p in problems), (expected, problems)
+
+
+def test_adjacency_must_name_a_known_region_other_than_family(guided_dir: Path) -> None:
+    regions = guided_dir / "regions" / "body.yaml"
+    replace(regions, "adjacent: [forehead]", "adjacent: [forehed, head]")
+    problems = problems_of(guided_dir)
+    assert any("unknown region 'forehed'" in p and "did you mean forehead" in p for p in problems), problems
+    assert any("adjacent 'head' is itself, parent or child" in p for p in problems), problems
+
+
+def test_phenomena_at_must_name_listed_phenomena_and_known_regions(guided_dir: Path) -> None:
+    pattern = guided_dir / "patterns" / "sigma.yaml"
+    replace(pattern, "pilomotor_response: [hand]", "pilomotor_response: [hnd]\n      paresthesia: [hand]")
+    problems = problems_of(guided_dir)
+    assert any(str(pattern) in p and "paresthesia" in p for p in problems), problems

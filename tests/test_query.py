@@ -160,3 +160,56 @@ def test_same_query_twice_gives_equal_but_independent_results(kb_minimal: Knowle
     second = kb_minimal.where("temple", "angle of the jaw")
     assert first == second
     assert first.results is not second.results
+
+
+# --------------------------------------------------------------------------- guides, neighbours, symptoms
+
+
+def test_pain_guide_order_ranks_the_listed_muscles_first(kb_guided: KnowledgeBase) -> None:
+    result = kb_guided.where("temple")
+    ranked = [c.muscle.id for c in result]
+    # beta (spillover) and gamma (adjacent zone) are listed by the guide, in that order; alpha and delta
+    # (essential, unlisted) follow, ordered by the alphabet only
+    assert ranked[:4] == ["beta", "gamma", "alpha", "delta"]
+    beta, gamma = result[0], result[1]
+    assert beta.likelihood > gamma.likelihood > result[2].likelihood == 0
+    assert [(g.guide, g.rank, g.of) for g in beta.guide_ranks] == [("manual_temple", 1, 2)]
+    assert [m.relation for m in gamma.matches] == ["adjacent"]
+
+
+def test_adjacent_zone_counts_below_a_direct_one(kb_guided: KnowledgeBase) -> None:
+    result = kb_guided.where("forehead")
+    assert result[0].muscle.id == "gamma" and result[0].matches[0].relation == "exact"
+    neighbours = {c.muscle.id: c for c in result if c.muscle.id != "gamma"}
+    assert set(neighbours) == {"alpha", "beta", "delta"}
+    assert all(m.relation == "adjacent" for c in neighbours.values() for m in c.matches)
+    assert max(c.score for c in neighbours.values()) < result[0].score
+    assert neighbours["alpha"].score > neighbours["beta"].score  # essential > spillover, also next door
+
+
+def test_symptom_counts_only_where_the_muscle_produces_it(kb_guided: KnowledgeBase) -> None:
+    ranked = [c.muscle.id for c in kb_guided.where("numbness in the hand")]
+    assert "lambda" not in ranked  # its paresthesia comes with a foot pattern
+    assert ranked[0] == "kappa"  # refers to the palm and causes numbness there
+    assert kb_guided.where("numbness in the hand")[0].symptom_matches
+    everywhere = {c.muscle.id for c in kb_guided.where("numbness")}
+    assert {"kappa", "lambda"} <= everywhere  # no place named: every muscle causing it
+
+
+def test_a_symptom_felt_outside_the_pain_zones_is_placed_by_phenomena_at(kb_guided: KnowledgeBase) -> None:
+    result = kb_guided.where("gooseflesh on the hand")
+    assert result[0].muscle.id == "sigma" and not result[0].matches and result[0].symptom_matches
+    assert "sigma" not in {c.muscle.id for c in kb_guided.where("gooseflesh on the head")}
+
+
+def test_limit_reports_the_candidates_it_cuts_at_the_same_level(kb_guided: KnowledgeBase) -> None:
+    result = kb_guided.where("temple", limit=3)
+    assert result.total == 4
+    assert result.tied_beyond_limit == 1  # delta ties alpha; only the alphabet put alpha first
+    assert kb_guided.where("temple", limit=2).tied_beyond_limit == 0  # gamma and alpha differ
+
+
+def test_condition_raises_its_own_flags_a_place_those_of_its_region(kb_guided: KnowledgeBase) -> None:
+    assert [f.id for f in kb_guided.where("hand syndrome").red_flags] == ["syndrome_flag"]
+    assert [f.id for f in kb_guided.where("palm").red_flags] == ["palm_flag"]
+    assert kb_guided.where("hand").red_flags == ()  # a whole parent does not raise the palm's flag

@@ -135,10 +135,16 @@ def _resolve_site(kb: KnowledgeBase, phrase: str, site: Site, default_side: Body
     if hit is None:
         hit = _without_extra_words(kb, key)
     if hit is None:  # misspelt words corrected one by one ("behnd the knee"), then the same steps
-        fixed = names.corrected(key, ORIENTATION.keys())
+        fixed = names.corrected(key, {*ORIENTATION, *SIDE_WORDS})
         if fixed != key:
-            hit = _exact_or_variant(names, fixed) or _without_extra_words(kb, fixed)
-            method = "fuzzy" if hit is not None else method
+            words = fixed.split()
+            sides = [SIDE_WORDS[w] for w in words if w in SIDE_WORDS]
+            fixed = " ".join(w for w in words if w not in SIDE_WORDS)
+            hit = (_exact_or_variant(names, fixed) or _without_extra_words(kb, fixed)) if fixed else None
+            if hit is not None:
+                method = "fuzzy"
+                if sides:  # a misspelt side word ("rigth") is a side all the same
+                    side = cast("BodySide | None", sides[0])
     if hit is None:
         hit, fuzzy_hits = names.best_fuzzy(key)
         suggestions = [kb.label(*h.target) for h in fuzzy_hits]
@@ -200,7 +206,7 @@ def _droppable(kb: KnowledgeBase, word: str, hit: NameHit[tuple[str, str]]) -> b
     if word in ORIENTATION:
         return kind == "region" and not kb.children(found)
     places = kb.place_words()
-    return word in places or not resembles(word, {*places, *ORIENTATION}, cutoff=LOOSE_RESEMBLANCE)
+    return word in places or not resembles(word, {*places, *ORIENTATION, *SIDE_WORDS}, cutoff=LOOSE_RESEMBLANCE)
 
 
 def _keeps_every_word(kb: KnowledgeBase, key: str, name: str) -> bool:

@@ -1,0 +1,79 @@
+"""The phrase grammar (phrases.py) and how its parts resolve (locations.py), on crafted fixtures."""
+
+from __future__ import annotations
+
+import pytest
+
+from nmt_referral import KnowledgeBase, UnknownLocationError
+from nmt_referral.phrases import orientation_variants, parse
+
+
+def test_parse_splits_sites_and_shares_a_leading_side() -> None:
+    sites = parse("left neck and shoulder pain")
+    assert [s.place for s in sites] == ["neck", "shoulder pain"]
+    assert [s.side for s in sites] == ["left", "left"]
+
+
+def test_parse_keeps_pins_and_needles_whole_and_applies_it_to_every_site() -> None:
+    sites = parse("pins and needles in the hand and wrist")
+    assert [s.place.split()[-1] for s in sites] == ["hand", "wrist"]
+    assert all(s.complaints == ("pins and needles",) for s in sites)
+
+
+def test_parse_finds_a_side_anywhere() -> None:
+    (site,) = parse("pain in my right big toe")
+    assert site.side == "right" and "right" not in site.place
+
+
+def test_orientation_variants_swap_synonyms() -> None:
+    assert "lateral hip" in set(orientation_variants("outer hip"))
+    assert "posterior knee" in set(orientation_variants("behind knee"))
+    assert list(orientation_variants("knee")) == []
+
+
+@pytest.mark.parametrize(
+    ("phrase", "regions", "phenomena", "side"),
+    [
+        ("numbness in the hand", ["hand"], ["paresthesia"], None),
+        ("tingling palm", ["palm"], ["paresthesia"], None),
+        ("gooseflesh on the hand", ["hand"], ["pilomotor_response"], None),
+        ("back of the head", ["posterior_head"], [], None),  # "back of" = posterior
+        ("behnd the head", ["posterior_head"], [], None),  # misspelt orientation corrected, not dropped
+        ("pain in my right palm when sitting", ["palm"], [], "right"),  # words that cannot change the place
+        ("headache in the temple", ["temple"], [], None),
+    ],
+)
+def test_phrases_resolve_to_place_and_symptom(
+    kb_guided: KnowledgeBase, phrase: str, regions: list[str], phenomena: list[str], side: str | None
+) -> None:
+    (site,) = kb_guided.resolve_sites(phrase)
+    assert list(site.regions) == regions
+    assert list(site.phenomena) == phenomena
+    assert site.side == side
+    assert site.phrase == phrase
+
+
+def test_a_phrase_may_name_several_sites(kb_guided: KnowledgeBase) -> None:
+    sites = kb_guided.resolve_sites("left temple and forehead")
+    assert [(s.regions, s.side) for s in sites] == [(("temple",), "left"), (("forehead",), "left")]
+    result = kb_guided.where("left temple and forehead")
+    assert len(result.query.locations) == 2
+    assert result[0].sites_explained == 2
+
+
+@pytest.mark.parametrize("phrase", ["outer hnad", "numbness in the hnad", "lef hand"])
+def test_a_misspelt_place_or_side_word_is_never_dropped(kb_guided: KnowledgeBase, phrase: str) -> None:
+    try:
+        sites = kb_guided.resolve_sites(phrase)
+    except UnknownLocationError as error:
+        assert error.suggestions  # refused, with something to offer
+        return
+    # resolved: then every site still names the hand, and the side when one was meant
+    assert all("hand" in s.regions for s in sites), sites
+    if phrase.startswith("lef "):
+        assert all(s.side == "left" for s in sites), sites
+
+
+def test_fuzzy_matching_still_takes_a_plain_misspelling(kb_guided: KnowledgeBase) -> None:
+    (site,) = kb_guided.resolve_sites("tempel")
+    assert site.regions == ("temple",) and site.method == "fuzzy"
