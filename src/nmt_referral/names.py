@@ -92,6 +92,7 @@ class NameIndex(Generic[T]):
         self._keys: list[str] = sorted(self._exact)
         self._words: dict[str, tuple[int, ...]] | None = None  # word -> positions in _keys, on demand
         self._vocabulary: list[str] = []
+        self._corrections: dict[tuple[str, ...], list[str]] = {}  # extra words -> vocabulary with them
 
     def __len__(self) -> int:
         return len(self._exact)
@@ -134,7 +135,10 @@ class NameIndex(Generic[T]):
         from rapidfuzz import fuzz, process
 
         table = self._words_table()
-        vocabulary = sorted(set(self._vocabulary).union(extra))
+        key_extra = tuple(sorted(extra))
+        vocabulary = self._corrections.get(key_extra)
+        if vocabulary is None:
+            vocabulary = self._corrections[key_extra] = sorted(set(self._vocabulary).union(extra))
         fixed: list[str] = []
         for word in key.split():
             if word in table or word in extra or len(word) < 3:

@@ -169,14 +169,15 @@ def parse(phrase: str, symptom_names: Iterable[str] = ()) -> list[Site]:
     """
     complaints: list[str] = []
     rest = phrase
-    names = sorted({*COMPLAINTS, *symptom_names}, key=lambda name: (-len(name), name))
-    for complaint in names:  # longest first, so "pins and needles" is not split at "and"
-        if complaint.casefold() not in rest.casefold():
+    folded = rest.casefold()
+    for complaint, key in _complaint_table(tuple(symptom_names)):  # longest first: "pins and needles"
+        if key not in folded:
             continue
         pattern = _complaint_pattern(complaint)
         if pattern.search(rest):
             complaints.append(complaint)
             rest = pattern.sub(" ", rest)
+            folded = rest.casefold()
     parts = [part for part in _CONJUNCTION.split(rest) if part and part.strip()]
     sites: list[Site] = []
     shared_side: str | None = None
@@ -192,6 +193,13 @@ def parse(phrase: str, symptom_names: Iterable[str] = ()) -> list[Site]:
     if not sites:
         sites.append(Site(phrase.strip(), None, False, tuple(complaints), ""))
     return sites
+
+
+@lru_cache(maxsize=8)
+def _complaint_table(symptom_names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Complaint names, longest first, each with its casefolded form (for a quick substring test)."""
+    names = sorted({*COMPLAINTS, *symptom_names}, key=lambda name: (-len(name), name))
+    return tuple((name, name.casefold()) for name in names)
 
 
 @lru_cache(maxsize=2048)

@@ -21,7 +21,7 @@ Scoring (see docs/query-semantics.md):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import InvalidQueryError
 from .locations import check_limit, check_side, resolve_sites
@@ -65,8 +65,9 @@ _OPPOSITE: dict[BodySide, BodySide] = {"left": "right", "right": "left"}
 _WEIGHT = {
     (zone, relation): round(z * r, 4) for zone, z in ZONE_WEIGHT.items() for relation, r in RELATION_FACTOR.items()
 }
-_Row = tuple[float, "ZoneHit", str, str, LookOn]
-"""A zone match before it becomes a Match: weight, hit, relation, queried region, side to examine."""
+_Row = tuple[float, "ZoneHit", str, str, LookOn, dict[str, Any]]
+"""A zone match before it becomes a Match: weight, hit, relation, queried region, side to examine, and
+the Match's fields but the location."""
 _SortKey = tuple[float, float, int, int, int, str, str]
 
 
@@ -98,8 +99,6 @@ def where(
                 slots = zone_rows.get(muscle_id)
                 if slots is None:
                     slots = zone_rows[muscle_id] = [[] for _ in sites]
-                if muscle_id in listed:
-                    rows = [_confirmed(row) for row in rows]
                 slots[index].extend(rows)
             for muscle_id, value in listed.items():
                 if muscle_id in zone_rows:
@@ -173,7 +172,7 @@ def where(
                 "score": score,
                 "likelihood": chance,
                 "sites_explained": explained,
-                "matches": tuple(_match(kb, texts[i], row) for i, slot in enumerate(slots) for row in slot),
+                "matches": tuple(_match(texts[i], row) for i, slot in enumerate(slots) for row in slot),
                 "symptom_matches": _symptom_matches(kb, sites, symptom_rows[key[6]]) if key[6] in symptom_rows else (),
                 "guide_ranks": _guide_ranks(kb, sites, key[6]) if chance else (),
             },
@@ -190,13 +189,6 @@ def where(
             "tied_beyond_limit": tied,
         },
     )
-
-
-def _confirmed(row: _Row) -> _Row:
-    """A match of a muscle that a pain guide lists for the queried region: the guide is a cited source
-    that the muscle refers pain there, so it counts in full; the guide's order ranks the listed ones."""
-    weight, hit, relation, query_region, look_on = row
-    return row if weight >= GUIDE_LISTED_WEIGHT else (GUIDE_LISTED_WEIGHT, hit, relation, query_region, look_on)
 
 
 def _felt_here(
@@ -220,25 +212,32 @@ def _guide_ranks(kb: KnowledgeBase, sites: Sequence[LocationResolution], muscle_
     for site in sites:
         seen: set[str] = set()
         for region_id in site.regions:
-            for listed, guide_id, rank in kb.guide_ranks(region_id)[1]:
-                if listed != muscle_id or guide_id in seen:
-                    continue
-                seen.add(guide_id)
-                guide = kb.guides[guide_id]
-                found.append(
-                    assemble(
-                        GuideRank,
-                        {
-                            "location": site.text,
-                            "guide": guide_id,
-                            "heading": guide.heading,
-                            "source": guide.source,
-                            "rank": rank,
-                            "of": len(guide.muscles),
-                        },
-                    )
-                )
+            for template in _guide_rows(kb, region_id).get(muscle_id, ()):
+                if template["guide"] not in seen:
+                    seen.add(template["guide"])
+                    found.append(assemble(GuideRank, {"location": site.text, **template}))
     return tuple(found)
+
+
+def _guide_rows(kb: KnowledgeBase, region_id: str) -> dict[str, tuple[dict[str, Any], ...]]:
+    """Per muscle, the pain guides listing it for a query on the region (GuideRank fields but the
+    location); built once per region."""
+    cached = kb._guide_rows.get(region_id)
+    if cached is None:
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for muscle_id, guide_id, rank in kb.guide_ranks(region_id)[1]:
+            guide = kb.guides[guide_id]
+            grouped.setdefault(muscle_id, []).append(
+                {
+                    "guide": guide_id,
+                    "heading": guide.heading,
+                    "source": guide.source,
+                    "rank": rank,
+                    "of": len(guide.muscles),
+                }
+            )
+        cached = kb._guide_rows[region_id] = {m: tuple(rows) for m, rows in grouped.items()}
+    return cached
 
 
 def _region_rows(kb: KnowledgeBase, region_id: str, side: BodySide | None) -> tuple[tuple[str, list[_Row]], ...]:
@@ -248,11 +247,27 @@ def _region_rows(kb: KnowledgeBase, region_id: str, side: BodySide | None) -> tu
     if cached is not None:
         return cached
     query_midline = kb.regions[region_id].laterality == "midline"
+    listed = kb.guide_ranks(region_id)[0]
     grouped: dict[str, list[_Row]] = {}
     for hit, relation in kb.region_hits(region_id):
         look_on = _look_on(kb, side, hit, query_midline)
-        if look_on is not None:
-            grouped.setdefault(hit.muscle, []).append((_WEIGHT[hit.zone, relation], hit, relation, region_id, look_on))
+        if look_on is None:
+            continue
+        weight = _WEIGHT[hit.zone, relation]
+        if hit.muscle in listed:  # a pain guide is a cited source that it refers pain here: counts in full
+            weight = max(weight, GUIDE_LISTED_WEIGHT)
+        template = {
+            "region": hit.region,
+            "region_label": kb.regions[hit.region].label,
+            "query_region": region_id,
+            "relation": relation,
+            "trigger_point": hit.trigger_point,
+            "trigger_point_name": kb.trigger_points[hit.trigger_point].name,
+            "zone": hit.zone,
+            "weight": weight,
+            "look_on": look_on,
+        }
+        grouped.setdefault(hit.muscle, []).append((weight, hit, relation, region_id, look_on, template))
     table = tuple((muscle_id, _ordered(rows)) for muscle_id, rows in grouped.items())
     kb._query_rows[key] = table
     return table
@@ -284,23 +299,8 @@ def _ordered(rows: list[_Row]) -> list[_Row]:
     return sorted(unique.values(), key=lambda row: (-row[0], row[1].trigger_point, row[1].region))
 
 
-def _match(kb: KnowledgeBase, location: str, row: _Row) -> Match:
-    weight, hit, relation, query_region, look_on = row
-    return assemble(
-        Match,
-        {
-            "location": location,
-            "region": hit.region,
-            "region_label": kb.regions[hit.region].label,
-            "query_region": query_region,
-            "relation": relation,
-            "trigger_point": hit.trigger_point,
-            "trigger_point_name": kb.trigger_points[hit.trigger_point].name,
-            "zone": hit.zone,
-            "weight": weight,
-            "look_on": look_on,
-        },
-    )
+def _match(location: str, row: _Row) -> Match:
+    return assemble(Match, {"location": location, **row[5]})
 
 
 def _symptom_matches(
