@@ -213,3 +213,22 @@ def test_condition_raises_its_own_flags_a_place_those_of_its_region(kb_guided: K
     assert [f.id for f in kb_guided.where("hand syndrome").red_flags] == ["syndrome_flag"]
     assert [f.id for f in kb_guided.where("palm").red_flags] == ["palm_flag"]
     assert kb_guided.where("hand").red_flags == ()  # a whole parent does not raise the palm's flag
+
+
+def test_one_place_rankings_kept_per_region_equal_a_fresh_ranking(shipped_kb: KnowledgeBase) -> None:
+    """The one-place fast path (a ranking kept per region and side, candidates kept per text) gives
+    what the general ranking computes, for every region and side, and a second identical query
+    returns equal results."""
+    from nmt_referral import query
+
+    for region_id, region in shipped_kb.regions.items():
+        for side in (None, "left"):
+            result = shipped_kb.where(region.label, side=side)
+            again = shipped_kb.where(region.label, side=side)
+            assert again == result
+            fresh, _symptoms = query._rank(shipped_kb, result.query.locations)
+            assert [(c.muscle.id, c.score, c.likelihood) for c in result] == [
+                (item[0][6], item[1], item[2]) for item in fresh
+            ], region_id
+            for candidate in result:  # the kept objects are the validated ones
+                assert type(candidate).model_validate(candidate.model_dump()) == candidate

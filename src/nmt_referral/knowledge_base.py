@@ -118,14 +118,16 @@ class KnowledgeBase:
         self._place_words: frozenset[str] | None = None
         self._symptom_names: tuple[str, ...] | None = None
         self._muscle_refs: dict[str, MuscleRef] = {}
-        self._query_rows: dict[tuple[str, str | None], tuple[tuple[str, list[Any]], ...]] = {}  # see query.py
-        self._guide_rows: dict[str, dict[str, tuple[dict[str, Any], ...]]] = {}  # see query.py
+        self._query_rows: dict[tuple[str, str | None], tuple[tuple[str, list[Any], int], ...]] = {}  # see query.py
+        self._guide_rows: dict[str, dict[str, tuple[tuple[dict[str, Any], dict[str, Any]], ...]]] = {}  # query.py
+        self._single_rankings: dict[tuple[str, str | None], list[Any]] = {}  # see query.py
 
     def __getstate__(self) -> dict[str, object]:
         state = {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in self.__dict__.items()}
         state["_muscle_refs"] = {}  # cheap to rebuild, not worth a bigger cache file
         state["_query_rows"] = {}
         state["_guide_rows"] = {}
+        state["_single_rankings"] = {}
         state["_near"] = {}
         return state
 
@@ -133,6 +135,7 @@ class KnowledgeBase:
         state.setdefault("_muscle_refs", {})
         state.setdefault("_query_rows", {})
         state.setdefault("_guide_rows", {})
+        state.setdefault("_single_rankings", {})
         state.setdefault("_red_flags_at", {})
         state.setdefault("_guide_ranks", {})
         state.setdefault("_place_words", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, cast
 
 from .errors import InvalidQueryError, UnknownLocationError
@@ -20,6 +21,7 @@ __all__ = ["check_limit", "check_side", "check_text", "resolve_location", "resol
 SIDES: tuple[BodySide, ...] = ("left", "right")
 
 
+_CORRECTABLE = frozenset({*ORIENTATION, *SIDE_WORDS})
 LOOSE_RESEMBLANCE = 75.0
 """A word this close to a place, orientation or side word (a transposition: "hnad") may be a
 misspelling of it: a fuzzy match that drops it is refused."""
@@ -135,7 +137,7 @@ def _resolve_site(kb: KnowledgeBase, phrase: str, site: Site, default_side: Body
     if hit is None:
         hit = _without_extra_words(kb, key)
     if hit is None:  # misspelt words corrected one by one ("behnd the knee"), then the same steps
-        fixed = names.corrected(key, {*ORIENTATION, *SIDE_WORDS})
+        fixed = names.corrected(key, _CORRECTABLE) if " " in key else key  # one word: fuzzy matching's job
         if fixed != key:
             words = fixed.split()
             sides = [SIDE_WORDS[w] for w in words if w in SIDE_WORDS]
@@ -157,6 +159,12 @@ def _resolve_site(kb: KnowledgeBase, phrase: str, site: Site, default_side: Body
     if hit.target[0] == "phenomenon" and not symptoms and site.headache:
         symptoms.append(hit.target[1])  # "stiff headache": odd, but the symptom is kept
     return _resolution(kb, site.text, phrase, side, hit, method, tuple(symptoms))
+
+
+@lru_cache(maxsize=8)
+def _guarded_words(place_words: frozenset[str]) -> tuple[str, ...]:
+    """Place, orientation and side words: a fuzzy match may not drop one, nor a misspelling of one."""
+    return tuple(sorted({*place_words, *ORIENTATION, *SIDE_WORDS}))
 
 
 def _exact_or_variant(names: NameIndex[tuple[str, str]], key: str) -> NameHit[tuple[str, str]] | None:
@@ -206,22 +214,24 @@ def _droppable(kb: KnowledgeBase, word: str, hit: NameHit[tuple[str, str]]) -> b
     if word in ORIENTATION:
         return kind == "region" and not kb.children(found)
     places = kb.place_words()
-    return word in places or not resembles(word, {*places, *ORIENTATION, *SIDE_WORDS}, cutoff=LOOSE_RESEMBLANCE)
+    return word in places or not resembles(word, _guarded_words(places), cutoff=LOOSE_RESEMBLANCE)
 
 
 def _keeps_every_word(kb: KnowledgeBase, key: str, name: str) -> bool:
     """Whether a fuzzy match keeps every place, orientation and side word of the text's key, and
     every word that looks like a misspelling of one ("hnad" for "hand")."""
-    from .names import similar_words
+    from .names import resembles, similar_words
 
     matched = set(normalise(name).split())
     for variant in orientation_variants(normalise(name)):
         matched.update(variant.split())
     protected = protected_words(key, kb.place_words())
-    loose = {*kb.place_words(), *ORIENTATION, *SIDE_WORDS}
+    loose = _guarded_words(kb.place_words())
     for word in key.split():
         if word in protected or word in matched or len(word) < 3:
             continue
+        if resembles(word, matched, cutoff=LOOSE_RESEMBLANCE):
+            continue  # the misspelling of a word the match has
         close = similar_words(word, loose, cutoff=LOOSE_RESEMBLANCE)
         if close and not matched.intersection(close):  # a misspelt word of another place: dropped
             return False

@@ -170,7 +170,10 @@ def parse(phrase: str, symptom_names: Iterable[str] = ()) -> list[Site]:
     complaints: list[str] = []
     rest = phrase
     folded = rest.casefold()
-    for complaint, key in _complaint_table(tuple(symptom_names)):  # longest first: "pins and needles"
+    table, complaint_words = _complaint_table(tuple(symptom_names))
+    if complaint_words.isdisjoint(re.findall(r"[^\W_]+", folded)):
+        table = ()  # no word of any complaint name: nothing to take out
+    for complaint, key in table:  # longest first: "pins and needles"
         if key not in folded:
             continue
         pattern = _complaint_pattern(complaint)
@@ -196,10 +199,13 @@ def parse(phrase: str, symptom_names: Iterable[str] = ()) -> list[Site]:
 
 
 @lru_cache(maxsize=8)
-def _complaint_table(symptom_names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """Complaint names, longest first, each with its casefolded form (for a quick substring test)."""
+def _complaint_table(symptom_names: tuple[str, ...]) -> tuple[tuple[tuple[str, str], ...], frozenset[str]]:
+    """Complaint names, longest first, each with its casefolded form (for a quick substring test), and
+    every word of them (a phrase sharing none has no complaint to take out)."""
     names = sorted({*COMPLAINTS, *symptom_names}, key=lambda name: (-len(name), name))
-    return tuple((name, name.casefold()) for name in names)
+    table = tuple((name, name.casefold()) for name in names)
+    words = frozenset(word for _name, key in table for word in re.findall(r"[^\W_]+", key))
+    return table, words
 
 
 @lru_cache(maxsize=2048)

@@ -20,8 +20,8 @@ Scoring (see docs/query-semantics.md):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .errors import InvalidQueryError
 from .locations import check_limit, check_side, resolve_sites
@@ -65,9 +65,11 @@ _OPPOSITE: dict[BodySide, BodySide] = {"left": "right", "right": "left"}
 _WEIGHT = {
     (zone, relation): round(z * r, 4) for zone, z in ZONE_WEIGHT.items() for relation, r in RELATION_FACTOR.items()
 }
-_Row = tuple[float, "ZoneHit", str, str, LookOn, dict[str, Any]]
-"""A zone match before it becomes a Match: weight, hit, relation, queried region, side to examine, and
-the Match's fields but the location."""
+_Row = tuple[float, "ZoneHit", str, str, LookOn, dict[str, Any], dict[str, Match]]
+"""A zone match before it becomes a Match: weight, hit, relation, queried region, side to examine, the
+Match's fields but the location, and the Matches built from it so far, by location text."""
+_MEMO_SIZE = 64
+"""Matches (and guide ranks) kept per row, by location text: repeated phrasings are not rebuilt."""
 _SortKey = tuple[float, float, int, int, int, str, str]
 
 
@@ -86,20 +88,111 @@ def where(
     sites = [site for text in locations for site in resolve_sites(kb, text, side=default_side)]
     if len(sites) > MAX_LOCATIONS:
         raise InvalidQueryError(f"too many sites ({len(sites)}; at most {MAX_LOCATIONS})")
-    n_sites = len(sites)
+    texts = [site.text for site in sites]
+    single = len(sites) == 1 and len(sites[0].regions) == 1 and not sites[0].phenomena
+    if single:  # the common case: one place, ranked once per region and side (an index, like the rows)
+        ranking = _single_site_ranking(kb, sites[0])
+        symptom_rows: dict[str, list[list[tuple[str, str]]]] = {}
+    else:
+        ranking, symptom_rows = _rank(kb, sites)
+    total_found = len(ranking)
+    tied = 0
+    if limit is not None and total_found > limit:
+        last = ranking[limit - 1]
+        tied = sum(1 for item in ranking[limit:] if item[0][:-2] == last[0][:-2])  # split by the name alone
+        ranking = ranking[:limit]
 
+    if single:  # a candidate of a one-place query is the same for the same text: built once per text
+        results = tuple(_memoised(item[5], texts[0], _candidate, kb, sites, texts, item, {}) for item in ranking)
+    else:
+        results = tuple(_candidate(kb, sites, texts, item, symptom_rows) for item in ranking)
+    return assemble(
+        QueryResult,
+        {
+            "query": assemble(QueryInfo, {"locations": tuple(sites), "side": default_side, "limit": limit}),
+            "results": results,
+            "red_flags": _red_flags(kb, sites),
+            "total": total_found,
+            "tied_beyond_limit": tied,
+        },
+    )
+
+
+def _candidate(
+    kb: KnowledgeBase,
+    sites: Sequence[LocationResolution],
+    texts: Sequence[str],
+    item: _RankItem,
+    symptom_rows: dict[str, list[list[tuple[str, str]]]],
+) -> Candidate:
+    key, score, chance, explained, slots, _memo = item
+    muscle_id = key[6]
+    return assemble(
+        Candidate,
+        {
+            "muscle": kb.muscle_ref(muscle_id),
+            "score": score,
+            "likelihood": chance,
+            "sites_explained": explained,
+            "matches": tuple(_match(texts[i], row) for i, slot in enumerate(slots) for row in slot),
+            "symptom_matches": _symptom_matches(kb, sites, symptom_rows[muscle_id])
+            if muscle_id in symptom_rows
+            else (),
+            "guide_ranks": _guide_ranks(kb, sites, muscle_id) if chance else (),
+        },
+    )
+
+
+_T = TypeVar("_T")
+
+
+def _memoised(memo: dict[str, _T], text: str, build: Callable[..., _T], *args: Any) -> _T:
+    """``memo[text]``, built as ``build(*args)`` on first use; at most ``_MEMO_SIZE`` texts are kept."""
+    found = memo.get(text)
+    if found is None:
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        found = memo[text] = build(*args)
+    return found
+
+
+_RankItem = tuple[_SortKey, float, float, int, list[list[_Row]], dict[str, Candidate]]
+"""A ranked muscle before it becomes a Candidate: sort key, score, likelihood, sites explained, rows,
+and (for a one-place ranking, which is kept) the Candidates built from it so far, by location text."""
+
+
+def _single_site_ranking(kb: KnowledgeBase, site: LocationResolution) -> list[_RankItem]:
+    """The ranking of a one-region site with no symptom: the same for every phrase naming that region
+    from that side, so it is computed once per (region, side) and kept with the row tables."""
+    key = (site.regions[0], site.side)
+    cached = kb._single_rankings.get(key)
+    if cached is None:
+        cached = kb._single_rankings[key] = _rank(kb, [site])[0]
+    return cached
+
+
+def _rank(
+    kb: KnowledgeBase, sites: Sequence[LocationResolution]
+) -> tuple[list[_RankItem], dict[str, list[list[tuple[str, str]]]]]:
+    """Every candidate muscle for the sites, best first (plain tuples), and the symptom rows."""
+    n_sites = len(sites)
     # Plain tuples first; result objects are built only for the candidates returned.
     zone_rows: dict[str, list[list[_Row]]] = {}
     symptom_rows: dict[str, list[list[tuple[str, str]]]] = {}
     likelihood: dict[str, list[float]] = {}
+    evidence: dict[str, tuple[set[tuple[str, str]], list[int]]] = {}  # regions matched, essential rows
     for index, site in enumerate(sites):
         for region_id in site.regions:
             listed = kb.guide_ranks(region_id)[0]
-            for muscle_id, rows in _region_rows(kb, region_id, site.side):
+            for muscle_id, rows, n_essential in _region_rows(kb, region_id, site.side):
                 slots = zone_rows.get(muscle_id)
                 if slots is None:
                     slots = zone_rows[muscle_id] = [[] for _ in sites]
+                    evidence[muscle_id] = (set(), [0])
                 slots[index].extend(rows)
+                matched, essential_rows = evidence[muscle_id]
+                matched.add((site.text, region_id))
+                essential_rows[0] += n_essential
             for muscle_id, value in listed.items():
                 if muscle_id in zone_rows:
                     per_site = likelihood.setdefault(muscle_id, [0.0] * n_sites)
@@ -115,9 +208,9 @@ def where(
                     found = symptom_rows[muscle_id] = [[] for _ in sites]
                 found[index].append((phenomenon_id, trp_id))
 
-    ranking: list[tuple[_SortKey, float, float, int, list[list[_Row]]]] = []
+    ranking: list[_RankItem] = []
     no_rows: list[list[_Row]] = [[] for _ in sites]
-    texts = [site.text for site in sites]
+    no_evidence: tuple[set[tuple[str, str]], list[int]] = (set(), [0])
     asks_symptom = [bool(site.phenomena) for site in sites]
     merged = [len(site.regions) > 1 for site in sites]  # rows of several regions: order them again
     any_merged = any(merged)
@@ -127,8 +220,7 @@ def where(
             slots = [_ordered(slot) if merge else slot for slot, merge in zip(slots, merged, strict=True)]
         symptom_slots = symptom_rows.get(muscle_id)
         total = 0.0
-        explained = essential = 0
-        breadth: set[tuple[str, str]] = set()
+        explained = 0
         for index, slot in enumerate(slots):
             best = slot[0][0] if slot else 0.0
             if symptom_slots is not None and symptom_slots[index]:
@@ -138,11 +230,7 @@ def where(
             if best > 0:
                 explained += 1
                 total += best
-            text = texts[index]
-            for row in slot:
-                breadth.add((text, row[3]))
-                if row[1].zone == "essential":
-                    essential += 1
+        breadth, essential = evidence.get(muscle_id, no_evidence)
         score = round((explained + total / n_sites) / (n_sites + 1), 4)
         chance = round(sum(likelihood.get(muscle_id, ())) / n_sites, 4)
         symptoms = sum(1 for slot in symptom_slots or () if slot)
@@ -151,44 +239,13 @@ def where(
             -chance,
             -symptoms,
             -len(breadth),
-            -essential,
+            -essential[0],
             kb.muscle_ref(muscle_id).name.casefold(),
             muscle_id,
         )
-        ranking.append((key, score, chance, explained, slots))
+        ranking.append((key, score, chance, explained, slots, {}))
     ranking.sort(key=lambda item: item[0])
-    total_found = len(ranking)
-    tied = 0
-    if limit is not None and total_found > limit:
-        last = ranking[limit - 1]
-        tied = sum(1 for item in ranking[limit:] if item[0][:-2] == last[0][:-2])  # split by the name alone
-        del ranking[limit:]
-
-    results = tuple(
-        assemble(
-            Candidate,
-            {
-                "muscle": kb.muscle_ref(key[6]),
-                "score": score,
-                "likelihood": chance,
-                "sites_explained": explained,
-                "matches": tuple(_match(texts[i], row) for i, slot in enumerate(slots) for row in slot),
-                "symptom_matches": _symptom_matches(kb, sites, symptom_rows[key[6]]) if key[6] in symptom_rows else (),
-                "guide_ranks": _guide_ranks(kb, sites, key[6]) if chance else (),
-            },
-        )
-        for key, score, chance, explained, slots in ranking
-    )
-    return assemble(
-        QueryResult,
-        {
-            "query": assemble(QueryInfo, {"locations": tuple(sites), "side": default_side, "limit": limit}),
-            "results": results,
-            "red_flags": _red_flags(kb, sites),
-            "total": total_found,
-            "tied_beyond_limit": tied,
-        },
-    )
+    return ranking, symptom_rows
 
 
 def _felt_here(
@@ -212,36 +269,42 @@ def _guide_ranks(kb: KnowledgeBase, sites: Sequence[LocationResolution], muscle_
     for site in sites:
         seen: set[str] = set()
         for region_id in site.regions:
-            for template in _guide_rows(kb, region_id).get(muscle_id, ()):
+            for template, memo in _guide_rows(kb, region_id).get(muscle_id, ()):
                 if template["guide"] not in seen:
                     seen.add(template["guide"])
-                    found.append(assemble(GuideRank, {"location": site.text, **template}))
+                    found.append(_memoised(memo, site.text, _new_guide_rank, site.text, template))
     return tuple(found)
 
 
-def _guide_rows(kb: KnowledgeBase, region_id: str) -> dict[str, tuple[dict[str, Any], ...]]:
+def _new_guide_rank(location: str, fields: dict[str, Any]) -> GuideRank:
+    return assemble(GuideRank, {"location": location, **fields})
+
+
+def _guide_rows(
+    kb: KnowledgeBase, region_id: str
+) -> dict[str, tuple[tuple[dict[str, Any], dict[str, GuideRank]], ...]]:
     """Per muscle, the pain guides listing it for a query on the region (GuideRank fields but the
     location); built once per region."""
     cached = kb._guide_rows.get(region_id)
     if cached is None:
-        grouped: dict[str, list[dict[str, Any]]] = {}
+        grouped: dict[str, list[tuple[dict[str, Any], dict[str, GuideRank]]]] = {}
         for muscle_id, guide_id, rank in kb.guide_ranks(region_id)[1]:
             guide = kb.guides[guide_id]
-            grouped.setdefault(muscle_id, []).append(
-                {
-                    "guide": guide_id,
-                    "heading": guide.heading,
-                    "source": guide.source,
-                    "rank": rank,
-                    "of": len(guide.muscles),
-                }
-            )
+            template = {
+                "guide": guide_id,
+                "heading": guide.heading,
+                "source": guide.source,
+                "rank": rank,
+                "of": len(guide.muscles),
+            }
+            grouped.setdefault(muscle_id, []).append((template, {}))
         cached = kb._guide_rows[region_id] = {m: tuple(rows) for m, rows in grouped.items()}
     return cached
 
 
-def _region_rows(kb: KnowledgeBase, region_id: str, side: BodySide | None) -> tuple[tuple[str, list[_Row]], ...]:
-    """Rows of a query on one region from one side, grouped by muscle, strongest first; built once."""
+def _region_rows(kb: KnowledgeBase, region_id: str, side: BodySide | None) -> tuple[tuple[str, list[_Row], int], ...]:
+    """Rows of a query on one region from one side, grouped by muscle, strongest first, with the
+    number of essential rows; built once."""
     key = (region_id, side)
     cached = kb._query_rows.get(key)
     if cached is not None:
@@ -267,8 +330,11 @@ def _region_rows(kb: KnowledgeBase, region_id: str, side: BodySide | None) -> tu
             "weight": weight,
             "look_on": look_on,
         }
-        grouped.setdefault(hit.muscle, []).append((weight, hit, relation, region_id, look_on, template))
-    table = tuple((muscle_id, _ordered(rows)) for muscle_id, rows in grouped.items())
+        grouped.setdefault(hit.muscle, []).append((weight, hit, relation, region_id, look_on, template, {}))
+    table = tuple(
+        (muscle_id, ordered, sum(1 for row in ordered if row[1].zone == "essential"))
+        for muscle_id, ordered in ((m, _ordered(rows)) for m, rows in grouped.items())
+    )
     kb._query_rows[key] = table
     return table
 
@@ -300,7 +366,12 @@ def _ordered(rows: list[_Row]) -> list[_Row]:
 
 
 def _match(location: str, row: _Row) -> Match:
-    return assemble(Match, {"location": location, **row[5]})
+    """The Match of a row for a site's text (immutable, so built once per row and text)."""
+    return _memoised(row[6], location, _new_match, location, row[5])
+
+
+def _new_match(location: str, fields: dict[str, Any]) -> Match:
+    return assemble(Match, {"location": location, **fields})
 
 
 def _symptom_matches(
