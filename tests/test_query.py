@@ -232,3 +232,11 @@ def test_one_place_rankings_kept_per_region_equal_a_fresh_ranking(shipped_kb: Kn
             ], region_id
             for candidate in result:  # the kept objects are the validated ones
                 assert type(candidate).model_validate(candidate.model_dump()) == candidate
+
+
+def test_a_condition_guide_speaks_for_the_condition_not_for_its_regions(kb_guided: KnowledgeBase) -> None:
+    syndrome = {c.muscle.id: c for c in kb_guided.where("hand syndrome")}
+    assert [g.guide for g in syndrome["omega"].guide_ranks] == ["website_hand_syndrome"]
+    assert syndrome["omega"].likelihood > 0
+    palm = {c.muscle.id: c for c in kb_guided.where("palm")}
+    assert palm["omega"].guide_ranks == () and palm["omega"].likelihood == 0

@@ -251,21 +251,23 @@ class KnowledgeBase:
     def guides_for(self, region_id: str) -> tuple[str, ...]:
         """Ids of the pain guides that speak for a query on ``region_id``.
 
-        The guides listing the region itself; else those listing regions inside it; else those of the
-        nearest ancestor that has any.
+        The guides listing the region itself; else those listing regions inside it together with those
+        of the nearest ancestor that has any ("lower jaw" hears the jaw's guide and the angle's).
         """
         own = tuple(g.id for g in self.guides.values() if region_id in g.regions)
         if own:
             return own
         inner = set(self.descendants(region_id))
-        below = tuple(g.id for g in self.guides.values() if inner.intersection(g.regions))
-        if below:
-            return below
+        below = [g.id for g in self.guides.values() if inner.intersection(g.regions)]
         for outer in self._ancestors[region_id]:
-            above = tuple(g.id for g in self.guides.values() if outer in g.regions)
+            above = [g.id for g in self.guides.values() if outer in g.regions]
             if above:
-                return above
-        return ()
+                return tuple(dict.fromkeys([*below, *above]))
+        return tuple(below)
+
+    def condition_guides(self, condition_id: str) -> tuple[str, ...]:
+        """Ids of the pain guides written for a condition term (``Guide.conditions``)."""
+        return tuple(g.id for g in self.guides.values() if condition_id in g.conditions)
 
     def guide_ranks(self, region_id: str) -> tuple[dict[str, float], tuple[tuple[str, str, int], ...]]:
         """Likelihood of each muscle for a query on ``region_id``, from the pain guides' order.
@@ -278,21 +280,30 @@ class KnowledgeBase:
         """
         cached = self._guide_ranks.get(region_id)
         if cached is None:
-            guide_ids = self.guides_for(region_id)
-            likelihood: dict[str, float] = {}
-            rows: list[tuple[str, str, int]] = []
-            scale = 0.0
-            for guide_id in guide_ids:
-                guide = self.guides[guide_id]
-                weight = GUIDE_WEIGHT[self.sources[guide.source].kind]
-                scale += weight
-                for position, muscle_id in enumerate(guide.muscles, start=1):
-                    likelihood[muscle_id] = likelihood.get(muscle_id, 0.0) + weight / position
-                    rows.append((muscle_id, guide_id, position))
-            scale = scale or 1.0
-            cached = ({m: round(v / scale, 4) for m, v in likelihood.items()}, tuple(rows))
-            self._guide_ranks[region_id] = cached
+            cached = self._guide_ranks[region_id] = self._likelihood(self.guides_for(region_id))
         return cached
+
+    def condition_guide_ranks(self, condition_id: str) -> tuple[dict[str, float], tuple[tuple[str, str, int], ...]]:
+        """As :meth:`guide_ranks`, from the guides written for a condition term."""
+        key = f"condition:{condition_id}"
+        cached = self._guide_ranks.get(key)
+        if cached is None:
+            cached = self._guide_ranks[key] = self._likelihood(self.condition_guides(condition_id))
+        return cached
+
+    def _likelihood(self, guide_ids: Sequence[str]) -> tuple[dict[str, float], tuple[tuple[str, str, int], ...]]:
+        likelihood: dict[str, float] = {}
+        rows: list[tuple[str, str, int]] = []
+        scale = 0.0
+        for guide_id in guide_ids:
+            guide = self.guides[guide_id]
+            weight = GUIDE_WEIGHT[self.sources[guide.source].kind]
+            scale += weight
+            for position, muscle_id in enumerate(guide.muscles, start=1):
+                likelihood[muscle_id] = likelihood.get(muscle_id, 0.0) + weight / position
+                rows.append((muscle_id, guide_id, position))
+        scale = scale or 1.0
+        return {m: round(v / scale, 4) for m, v in likelihood.items()}, tuple(rows)
 
     def red_flags_at(self, region_id: str) -> tuple[str, ...]:
         """Ids of the red flags a query on ``region_id`` raises (before any side condition)."""

@@ -376,6 +376,8 @@ def _check_vocabulary_references(reader: _Reader, parts: KnowledgeBaseParts) -> 
         _check_ref(reader, at, f"guide {guide.id!r}", "source", guide.source, parts.sources)
         for region in guide.regions:
             _check_ref(reader, at, f"guide {guide.id!r}", "region", region, parts.regions)
+        for condition_id in guide.conditions:
+            _check_ref(reader, at, f"guide {guide.id!r}", "condition", condition_id, parts.conditions)
 
 
 def _check_guides(reader: _Reader, parts: KnowledgeBaseParts, unreadable: set[str]) -> None:
@@ -390,8 +392,12 @@ def _check_guides(reader: _Reader, parts: KnowledgeBaseParts, unreadable: set[st
         }
     for guide in parts.guides.values():
         at = reader.where[("guides", guide.id)]
+        area = [*guide.regions]
+        for condition_id in guide.conditions:
+            condition = parts.conditions.get(condition_id)
+            area.extend(condition.regions if condition is not None else ())
         near: set[str] = set()
-        for region in guide.regions:
+        for region in area:
             near |= related.get(region, set())
         seen: set[str] = set()
         for muscle_id in guide.muscles:
@@ -406,7 +412,7 @@ def _check_guides(reader: _Reader, parts: KnowledgeBaseParts, unreadable: set[st
                 reader.problem(
                     at.path,
                     at.line,
-                    f"guide {guide.id!r} lists {muscle_id!r} for {', '.join(guide.regions)}, but no zone of "
+                    f"guide {guide.id!r} lists {muscle_id!r} for {', '.join(area)}, but no zone of "
                     "that muscle lies there, inside, above or next to it",
                 )
 

@@ -182,14 +182,26 @@ class RedFlag(Record):
 
 
 class Guide(Record):
-    """A published pain guide's list for one pain area: muscles in the guide's order, most likely first."""
+    """A published pain guide's list for one pain area: muscles in the guide's order, most likely first.
+
+    The area is a set of ``regions`` or, for a heading that names a syndrome ("TMJ disorder",
+    "Sciatica"), the condition terms in ``conditions``: such a list speaks for the condition typed, not
+    for every query on its regions.
+    """
 
     id: Slug
     source: Slug
     heading: Name
-    regions: tuple[Slug, ...] = Field(min_length=1)
+    regions: tuple[Slug, ...] = ()
+    conditions: tuple[Slug, ...] = ()
     muscles: tuple[Slug, ...] = Field(min_length=1)
     notes: Text | None = None
+
+    @model_validator(mode="after")
+    def _has_an_area(self) -> Guide:
+        if not self.regions and not self.conditions:
+            raise ValueError("a guide must name its area: regions or conditions")
+        return self
 
 
 # --------------------------------------------------------------------------- muscles and patterns

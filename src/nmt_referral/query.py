@@ -89,7 +89,9 @@ def where(
     if len(sites) > MAX_LOCATIONS:
         raise InvalidQueryError(f"too many sites ({len(sites)}; at most {MAX_LOCATIONS})")
     texts = [site.text for site in sites]
-    single = len(sites) == 1 and len(sites[0].regions) == 1 and not sites[0].phenomena
+    single = (
+        len(sites) == 1 and len(sites[0].regions) == 1 and not sites[0].phenomena and not _site_guides(kb, sites[0])
+    )
     if single:  # the common case: one place, ranked once per region and side (an index, like the rows)
         ranking = _single_site_ranking(kb, sites[0])
         symptom_rows: dict[str, list[list[tuple[str, str]]]] = {}
@@ -182,13 +184,16 @@ def _rank(
     likelihood: dict[str, list[float]] = {}
     evidence: dict[str, tuple[set[tuple[str, str]], list[int]]] = {}  # regions matched, essential rows
     for index, site in enumerate(sites):
+        condition_listed = kb.condition_guide_ranks(site.id)[0] if _site_guides(kb, site) else None
         for region_id in site.regions:
-            listed = kb.guide_ranks(region_id)[0]
+            listed = kb.guide_ranks(region_id)[0] if condition_listed is None else condition_listed
             for muscle_id, rows, n_essential in _region_rows(kb, region_id, site.side):
                 slots = zone_rows.get(muscle_id)
                 if slots is None:
                     slots = zone_rows[muscle_id] = [[] for _ in sites]
                     evidence[muscle_id] = (set(), [0])
+                if condition_listed is not None and muscle_id in condition_listed:
+                    rows = [_listed(row) for row in rows]
                 slots[index].extend(rows)
                 matched, essential_rows = evidence[muscle_id]
                 matched.add((site.text, region_id))
@@ -264,12 +269,25 @@ def _felt_here(
     return bool(felt_at) and any(felt_at & kb.near(region_id) for region_id in regions)
 
 
+def _site_guides(kb: KnowledgeBase, site: LocationResolution) -> bool:
+    """Whether the site is a condition term with pain guides of its own (they then speak for it)."""
+    return site.kind == "condition" and bool(kb.condition_guides(site.id))
+
+
+def _listed(row: _Row) -> _Row:
+    """A row of a muscle that a condition's pain guide lists: counts in full, like a region guide's."""
+    if row[0] >= GUIDE_LISTED_WEIGHT:
+        return row
+    return (GUIDE_LISTED_WEIGHT, *row[1:5], {**row[5], "weight": GUIDE_LISTED_WEIGHT}, {})
+
+
 def _guide_ranks(kb: KnowledgeBase, sites: Sequence[LocationResolution], muscle_id: str) -> tuple[GuideRank, ...]:
     found: list[GuideRank] = []
     for site in sites:
         seen: set[str] = set()
-        for region_id in site.regions:
-            for template, memo in _guide_rows(kb, region_id).get(muscle_id, ()):
+        keys = [f"condition:{site.id}"] if _site_guides(kb, site) else site.regions
+        for key in keys:
+            for template, memo in _guide_rows(kb, key).get(muscle_id, ()):
                 if template["guide"] not in seen:
                     seen.add(template["guide"])
                     found.append(_memoised(memo, site.text, _new_guide_rank, site.text, template))
@@ -280,15 +298,15 @@ def _new_guide_rank(location: str, fields: dict[str, Any]) -> GuideRank:
     return assemble(GuideRank, {"location": location, **fields})
 
 
-def _guide_rows(
-    kb: KnowledgeBase, region_id: str
-) -> dict[str, tuple[tuple[dict[str, Any], dict[str, GuideRank]], ...]]:
-    """Per muscle, the pain guides listing it for a query on the region (GuideRank fields but the
-    location); built once per region."""
-    cached = kb._guide_rows.get(region_id)
+def _guide_rows(kb: KnowledgeBase, key: str) -> dict[str, tuple[tuple[dict[str, Any], dict[str, GuideRank]], ...]]:
+    """Per muscle, the pain guides listing it for a query on a region (``key`` its id) or a condition
+    term (``key`` is ``condition:<id>``): GuideRank fields but the location; built once per key."""
+    cached = kb._guide_rows.get(key)
     if cached is None:
         grouped: dict[str, list[tuple[dict[str, Any], dict[str, GuideRank]]]] = {}
-        for muscle_id, guide_id, rank in kb.guide_ranks(region_id)[1]:
+        condition = key.startswith("condition:")
+        ranks = kb.condition_guide_ranks(key[len("condition:") :]) if condition else kb.guide_ranks(key)
+        for muscle_id, guide_id, rank in ranks[1]:
             guide = kb.guides[guide_id]
             template = {
                 "guide": guide_id,
@@ -298,7 +316,7 @@ def _guide_rows(
                 "of": len(guide.muscles),
             }
             grouped.setdefault(muscle_id, []).append((template, {}))
-        cached = kb._guide_rows[region_id] = {m: tuple(rows) for m, rows in grouped.items()}
+        cached = kb._guide_rows[key] = {m: tuple(rows) for m, rows in grouped.items()}
     return cached
 
 
