@@ -239,4 +239,12 @@ def test_a_condition_guide_speaks_for_the_condition_not_for_its_regions(kb_guide
     assert [g.guide for g in syndrome["omega"].guide_ranks] == ["website_hand_syndrome"]
     assert syndrome["omega"].likelihood > 0
     palm = {c.muscle.id: c for c in kb_guided.where("palm")}
-    assert palm["omega"].guide_ranks == () and palm["omega"].likelihood == 0
+    assert "website_hand_syndrome" not in {g.guide for g in palm["omega"].guide_ranks}
+
+
+def test_a_guide_heading_covering_two_regions_lists_its_muscles_for_each(kb_guided: KnowledgeBase) -> None:
+    # omega refers to the palm only; the guide's "wrist and palm" heading lists it for the wrist too
+    (omega,) = kb_guided.where("wrist")
+    assert omega.muscle.id == "omega"
+    assert [(m.relation, m.region) for m in omega.matches] == [("guide_area", "palm")]
+    assert [g.guide for g in omega.guide_ranks] == ["manual_wrist_and_palm"]

@@ -323,14 +323,16 @@ class Match(Record):
     """Why a candidate is listed: a site resolved to a region that a trigger point refers to.
 
     ``relation``: ``exact`` (the zone is the queried region), ``within`` (inside it), ``broader`` (the
-    zone is recorded on a coarser region containing it) or ``adjacent`` (the zone borders or overlaps it).
+    zone is recorded on a coarser region containing it), ``adjacent`` (the zone borders or overlaps it)
+    or ``guide_area`` (a pain guide lists the muscle for a heading covering this region and the zone's,
+    such as "volar wrist and palm").
     """
 
     location: str
     region: str
     region_label: str
     query_region: str
-    relation: Literal["exact", "within", "broader", "adjacent"]
+    relation: Literal["exact", "within", "broader", "adjacent", "guide_area"]
     trigger_point: str
     trigger_point_name: str
     zone: Literal["essential", "spillover"]

@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 ZONE_WEIGHT = {"essential": 1.0, "spillover": 0.6}
-RELATION_FACTOR = {"exact": 1.0, "within": 1.0, "broader": 0.4, "adjacent": 0.3}
+RELATION_FACTOR = {"exact": 1.0, "within": 1.0, "broader": 0.4, "adjacent": 0.3, "guide_area": 0.3}
 SYMPTOM_WEIGHT = 0.8
 GUIDE_LISTED_WEIGHT = 1.0
 SYMPTOM_BONUS = 0.2
@@ -330,7 +330,7 @@ def _region_rows(kb: KnowledgeBase, region_id: str, side: BodySide | None) -> tu
     query_midline = kb.regions[region_id].laterality == "midline"
     listed = kb.guide_ranks(region_id)[0]
     grouped: dict[str, list[_Row]] = {}
-    for hit, relation in kb.region_hits(region_id):
+    for hit, relation in (*kb.region_hits(region_id), *_guide_area_hits(kb, region_id)):
         look_on = _look_on(kb, side, hit, query_midline)
         if look_on is None:
             continue
@@ -355,6 +355,25 @@ def _region_rows(kb: KnowledgeBase, region_id: str, side: BodySide | None) -> tu
     )
     kb._query_rows[key] = table
     return table
+
+
+def _guide_area_hits(kb: KnowledgeBase, region_id: str) -> list[tuple[ZoneHit, str]]:
+    """Zones of the muscles a pain guide lists for the region that have none on, in, above or next to
+    it, found on the other regions of the guide's heading ("Volar wrist & palmar pain" lists pectoralis
+    major for its palm): relation ``guide_area``."""
+    listed = kb.guide_ranks(region_id)[0]
+    if not listed:
+        return []
+    present = {hit.muscle for hit, _relation in kb.region_hits(region_id)}
+    missing = set(listed) - present
+    found: list[tuple[ZoneHit, str]] = []
+    for guide_id in kb.guides_for(region_id):
+        guide = kb.guides[guide_id]
+        wanted = missing.intersection(guide.muscles)
+        for other in guide.regions:
+            if other != region_id and wanted:
+                found.extend((hit, "guide_area") for hit, _relation in kb.region_hits(other) if hit.muscle in wanted)
+    return found
 
 
 def _look_on(kb: KnowledgeBase, site_side: BodySide | None, hit: ZoneHit, query_midline: bool) -> LookOn | None:

@@ -130,7 +130,11 @@ def _explanation(candidate: Candidate) -> list[str]:
     rows: list[list[str]] = []
     for location, matches in by_site.items():
         for match in matches[:MATCHES_PER_SITE]:
-            zone = match.zone + {"broader": " (broader zone)", "adjacent": " (adjacent)"}.get(match.relation, "")
+            zone = match.zone + {
+                "broader": " (broader zone)",
+                "adjacent": " (adjacent)",
+                "guide_area": " (same guide heading)",
+            }.get(match.relation, "")
             look = "" if match.look_on == "either" else f"check {match.look_on} side"
             rows.append([location, "<-", match.trigger_point_name, f"{zone}: {match.region_label}", look])
         if len(matches) > MATCHES_PER_SITE:
