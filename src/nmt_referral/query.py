@@ -13,9 +13,9 @@ Scoring (see docs/query-semantics.md):
   site naming a symptom counts ``PAIN_ONLY_FACTOR`` of its match (the symptom is not explained);
 - a muscle's score is ``(sites explained + sum of strengths / number of sites) / (number of sites + 1)``,
   in (0, 1]: a muscle explaining more sites therefore always ranks above one explaining fewer;
-- ties: ``likelihood`` (the pain guides' order for the queried areas) first, then more sites whose
-  symptom the muscle explains, then more of the queried regions matched, then more essential matches,
-  then name and id, so the order is deterministic.
+- ties: more sites whose symptom the muscle explains first, then ``likelihood`` (the pain guides'
+  order for the queried areas), then more of the queried regions matched, then more essential
+  matches, then name and id, so the order is deterministic.
 """
 
 from __future__ import annotations
@@ -241,8 +241,8 @@ def _rank(
         symptoms = sum(1 for slot in symptom_slots or () if slot)
         key = (
             -score,
-            -chance,
             -symptoms,
+            -chance,
             -len(breadth),
             -essential[0],
             kb.muscle_ref(muscle_id).name.casefold(),
