@@ -70,7 +70,7 @@ _Row = tuple[float, "ZoneHit", str, str, LookOn, dict[str, Any], dict[str, Match
 Match's fields but the location, and the Matches built from it so far, by location text."""
 _MEMO_SIZE = 64
 """Matches (and guide ranks) kept per row, by location text: repeated phrasings are not rebuilt."""
-_SortKey = tuple[float, float, int, int, int, str, str]
+_SortKey = tuple[float, int, float, int, int, str, str]
 
 
 def where(
