@@ -253,6 +253,10 @@ def _rank(
     return ranking, symptom_rows
 
 
+_IN_PLACE = frozenset({"exact", "within", "broader"})
+"""Relations by which a trigger point's zone places its symptom at a site (not a neighbouring zone)."""
+
+
 def _felt_here(
     kb: KnowledgeBase,
     regions: Sequence[str],
@@ -261,9 +265,10 @@ def _felt_here(
     trp_id: str,
     phenomenon_id: str,
 ) -> bool:
-    """Whether a trigger point's phenomenon is felt at site ``index``: one of its zones matches the site,
-    or the pattern says the phenomenon is felt at a region near the site's (``phenomena_at``)."""
-    if slots is not None and any(row[1].trigger_point == trp_id for row in slots[index]):
+    """Whether a trigger point's phenomenon is felt at site ``index``: one of its zones is the site, lies
+    in it or contains it, or the pattern says the phenomenon is felt at a region near the site's
+    (``phenomena_at``). A zone merely next to the site does not place a symptom there."""
+    if slots is not None and any(row[1].trigger_point == trp_id and row[2] in _IN_PLACE for row in slots[index]):
         return True
     felt_at = kb.felt_at(trp_id, phenomenon_id)
     return bool(felt_at) and any(felt_at & kb.near(region_id) for region_id in regions)
