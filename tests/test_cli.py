@@ -202,3 +202,10 @@ def test_where_says_when_the_limit_cuts_equal_candidates() -> None:
     payload = json.loads(run("where", "temple", "--limit", "3", "--json", "--data", str(KB_GUIDED))[1])
     assert payload["total"] == 4 and payload["tied_beyond_limit"] == 1
     assert payload["results"][0]["guide_ranks"][0]["guide"] == "manual_temple"
+
+
+def test_muscle_says_where_a_phenomenon_outside_the_pain_zones_is_felt() -> None:
+    from .conftest import KB_GUIDED
+
+    code, out, _err = run("muscle", "sigma", "--data", str(KB_GUIDED))
+    assert code == 0 and "Gooseflesh (felt at Hand)" in out

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from .models import Candidate, GuideRank, Match, Muscle, QueryResult, RedFlag, ZoneRef
+from .models import Candidate, GuideRank, Match, Muscle, QueryResult, RedFlag, ReferralPattern, ZoneRef
 
 if TYPE_CHECKING:
     from .knowledge_base import KnowledgeBase
@@ -156,6 +156,13 @@ def _explanation(candidate: Candidate) -> list[str]:
 # --------------------------------------------------------------------------- muscles
 
 
+def _phenomenon_text(kb: KnowledgeBase, pattern: ReferralPattern, phenomenon_id: str) -> str:
+    """A phenomenon's label, with where it is felt when the pattern says (``phenomena_at``)."""
+    label = kb.phenomena[phenomenon_id].label
+    felt_at = pattern.phenomena_at.get(phenomenon_id)
+    return f"{label} (felt at {', '.join(kb.regions[r].label for r in felt_at)})" if felt_at else label
+
+
 def _zones(kb: KnowledgeBase, zones: Iterable[ZoneRef]) -> str:
     parts = []
     for zone in zones:
@@ -188,7 +195,7 @@ def muscle_text(kb: KnowledgeBase, muscle: Muscle) -> str:
         side = pattern.side + (f", {pattern.body_side} side only" if pattern.body_side else "")
         lines.append(f"  side:      {side}")
         if pattern.phenomena:
-            lines.append(f"  also:      {', '.join(kb.phenomena[p].label for p in pattern.phenomena)}")
+            lines.append(f"  also:      {', '.join(_phenomenon_text(kb, pattern, p) for p in pattern.phenomena)}")
         lines.append(f"  sources:   {', '.join(pattern.sources)}")
         if pattern.notes:
             lines.append(f"  notes:     {pattern.notes}")
