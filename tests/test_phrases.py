@@ -6,6 +6,7 @@ import pytest
 
 from nmt_referral import KnowledgeBase, UnknownLocationError
 from nmt_referral.phrases import orientation_variants, parse
+from nmt_referral.text import normalise
 
 
 def test_parse_splits_sites_and_shares_a_leading_side() -> None:
@@ -77,3 +78,38 @@ def test_a_misspelt_place_or_side_word_is_never_dropped(kb_guided: KnowledgeBase
 def test_fuzzy_matching_still_takes_a_plain_misspelling(kb_guided: KnowledgeBase) -> None:
     (site,) = kb_guided.resolve_sites("tempel")
     assert site.regions == ("temple",) and site.method == "fuzzy"
+
+
+def test_a_complaint_without_a_place_is_a_site_of_its_own() -> None:
+    headache, neck = parse("headache and neck pain")
+    assert (headache.place, headache.complaints) == ("", ("headache",))
+    assert (neck.place, neck.complaints) == ("neck pain", ())
+
+
+def test_a_complaint_said_with_a_place_carries_on_to_the_next_places() -> None:
+    sites = parse("numbness in the hand and wrist")
+    assert [(s.place.split()[-1], s.complaints) for s in sites] == [("hand", ("numbness",)), ("wrist", ("numbness",))]
+
+
+def test_spreading_words_separate_sites() -> None:
+    sites = parse("shoulder pain radiating down the arm")
+    assert [normalise(s.place) for s in sites] == ["shoulder", "arm"]
+
+
+def test_adjectives_meet_their_nouns() -> None:
+    assert "upper abdomen" in set(orientation_variants("upper abdominal"))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "regions"),
+    [
+        ("numb ring and little fingers", [("ring_finger",), ("little_finger",)]),  # shared noun
+        ("headache and neck pain", [("head",), ("neck",)]),
+        ("buttock pain radiating down the leg", [("buttock",), ("leg",)]),
+        ("upper abdominal pain", [("epigastrium",)]),
+    ],
+)
+def test_everyday_phrases_on_the_packaged_data(
+    shipped_kb: KnowledgeBase, phrase: str, regions: list[tuple[str, ...]]
+) -> None:
+    assert [s.regions for s in shipped_kb.resolve_sites(phrase)] == regions

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, cast
 
 from .errors import InvalidQueryError, UnknownLocationError
 from .models import BodySide, LocationResolution, assemble
-from .phrases import ORIENTATION, SIDE_WORDS, Site, orientation_variants, parse, place_key, protected_words
+from .phrases import (
+    COMPLAINT_NAMES,
+    ORIENTATION,
+    SIDE_WORDS,
+    Site,
+    orientation_variants,
+    parse,
+    place_key,
+    protected_words,
+)
 from .text import MAX_QUERY_LENGTH, normalise, side_prefix
 
 if TYPE_CHECKING:
@@ -109,14 +118,25 @@ def resolve_sites(kb: KnowledgeBase, text: str, *, side: BodySide | None = None)
     sites = parse(phrase, kb.symptom_names())
     if len(sites) == 1:  # one site: it stands for the whole phrase
         sites = [replace(sites[0], text=phrase)]
-    return [_resolve_site(kb, phrase, site, default_side) for site in sites]
+    resolved: list[LocationResolution] = []
+    for index, site in enumerate(sites):
+        try:
+            resolved.append(_resolve_site(kb, phrase, site, default_side))
+        except UnknownLocationError:
+            # "ring and little fingers": a lone word before a conjunction may share the last site's noun
+            last = sites[-1].place.split()
+            if index == len(sites) - 1 or len(site.place.split()) != 1 or len(last) < 2:
+                raise
+            shared = replace(site, place=f"{site.place} {last[-1]}")
+            resolved.append(_resolve_site(kb, phrase, shared, default_side))
+    return resolved
 
 
 def _resolve_site(kb: KnowledgeBase, phrase: str, site: Site, default_side: BodySide | None) -> LocationResolution:
     names = kb.location_names()
     symptoms: list[str] = []
     for complaint in site.complaints:
-        found = names.exact(complaint)
+        found = names.exact(COMPLAINT_NAMES.get(complaint.casefold(), complaint))
         if found is not None and found.target[0] == "phenomenon":
             symptoms.append(found.target[1])
         elif found is not None and found.target[0] == "condition" and not site.headache:

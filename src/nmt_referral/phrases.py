@@ -19,6 +19,7 @@ from .text import normalise
 
 __all__ = [
     "COMPLAINTS",
+    "COMPLAINT_NAMES",
     "ORIENTATION",
     "SIDE_WORDS",
     "Site",
@@ -54,6 +55,18 @@ COMPLAINTS = (
 )
 """Complaint words that are not places. Headache means "in the head"; the others name a phenomenon,
 looked up by name in the knowledge base (``numbness`` is an alias of paresthesia there)."""
+
+COMPLAINT_NAMES = {
+    "numb": "numbness",
+    "tingly": "tingling",
+    "tingle": "tingling",
+    "pins & needles": "pins and needles",
+    "stiff": "stiffness",
+    "weak": "weakness",
+    "cramp": "cramps",
+    "cramping": "cramps",
+}
+"""Built-in complaint words and the names the knowledge base knows them by."""
 
 HEADACHE = frozenset({"headaches", "headache", "head ache"})
 
@@ -107,7 +120,11 @@ _FILLER = frozenset(
 )
 """Words dropped from a place phrase, beyond the filler words ``text.normalise`` already drops."""
 
-_CONJUNCTION = re.compile(r"\s*(?:,|;|&|\+|/|\band\b|\bplus\b|\bas well as\b)\s*", re.IGNORECASE)
+_CONJUNCTION = re.compile(
+    r"\s*(?:,|;|&|\+|/|\band\b|\bplus\b|\bas well as\b|\b(?:radiat|spread|shoot|go|travel|run|mov|extend)\w*"
+    r"\s+(?:down|up|into|to|through|across|along)\b)\s*",
+    re.IGNORECASE,
+)
 
 ORIENTATION: dict[str, tuple[str, ...]] = {
     "outer": ("lateral", "outside", "side"),
@@ -141,6 +158,21 @@ ORIENTATION: dict[str, tuple[str, ...]] = {
 }
 """Orientation words and the other words a name may use for the same direction."""
 
+WORD_FORMS: dict[str, tuple[str, ...]] = {
+    "abdominal": ("abdomen",),
+    "facial": ("face",),
+    "nasal": ("nose",),
+    "gluteal": ("buttock",),
+    "pectoral": ("chest",),
+    "costal": ("rib",),
+    "pelvic": ("pelvis",),
+    "sacral": ("sacrum",),
+    "cranial": ("head",),
+    "ocular": ("eye",),
+    "dental": ("tooth",),
+}
+"""Adjectives and the nouns names use for the same place ("upper abdominal" = "upper abdomen")."""
+
 _MAX_VARIANTS = 64
 
 
@@ -163,39 +195,54 @@ def parse(phrase: str, symptom_names: Iterable[str] = ()) -> list[Site]:
     """Split a phrase into sites: conjunctions separate sites, complaint and side words are taken out.
 
     ``symptom_names`` adds the knowledge base's names of phenomena ("gooseflesh", "ringing in the ear")
-    to the built-in ``COMPLAINTS``. A side word before the first site ("left neck and shoulder") applies
-    to every site that names none; complaint words ("pins and needles in the hand and wrist") apply to
-    every site.
+    to the built-in ``COMPLAINTS``. Conjunctions ("and", ",", "/") and spreading words ("radiating down
+    the leg") separate sites. A side word before the first site ("left neck and shoulder") applies to
+    every site that names none. A complaint said with a place carries on to the following places that
+    name none ("numbness in the hand and wrist"); a complaint with no place is a site of its own
+    ("headache and neck pain": the headache, and the neck).
     """
-    complaints: list[str] = []
-    rest = phrase
-    folded = rest.casefold()
     table, complaint_words = _complaint_table(tuple(symptom_names))
-    if complaint_words.isdisjoint(re.findall(r"[^\W_]+", folded)):
+    if complaint_words.isdisjoint(re.findall(r"[^\W_]+", phrase.casefold())):
         table = ()  # no word of any complaint name: nothing to take out
-    for complaint, key in table:  # longest first: "pins and needles"
-        if key not in folded:
-            continue
-        pattern = _complaint_pattern(complaint)
-        if pattern.search(rest):
-            complaints.append(complaint)
-            rest = pattern.sub(" ", rest)
-            folded = rest.casefold()
-    parts = [part for part in _CONJUNCTION.split(rest) if part and part.strip()]
+    joined = tuple(entry for entry in table if _CONJUNCTION.search(entry[0]))  # "pins and needles"
+    single = tuple(entry for entry in table if entry not in joined)
+    shared, rest = _take_complaints(phrase, joined)
     sites: list[Site] = []
     shared_side: str | None = None
     shared_sided = False
+    carried = shared
+    parts = [part for part in _CONJUNCTION.split(rest) if part and part.strip()]
     for index, part in enumerate(parts):
-        side, sided, words = _take_side(part)
+        own, part_rest = _take_complaints(part, single)
+        side, sided, words = _take_side(part_rest)
         if index == 0 and sided:
             shared_side, shared_sided = side, sided
         if not sided and shared_sided:
             side, sided = shared_side, True
-        place = " ".join(w for w in words if w.casefold().strip(".,") not in _FILLER)
-        sites.append(Site(part.strip(), side, sided, tuple(complaints), place.strip()))
+        place = " ".join(w for w in words if w.casefold().strip(".,") not in _FILLER).strip()
+        if place and own:
+            carried = [*shared, *own]
+        complaints = carried if place and not own else [*shared, *own]
+        if place or complaints:
+            sites.append(Site(part.strip(), side, sided, tuple(dict.fromkeys(complaints)), place))
     if not sites:
-        sites.append(Site(phrase.strip(), None, False, tuple(complaints), ""))
+        sites.append(Site(phrase.strip(), None, False, tuple(shared), ""))
     return sites
+
+
+def _take_complaints(text: str, table: tuple[tuple[str, str], ...]) -> tuple[list[str], str]:
+    """The complaint names found in ``text`` (longest first) and the text without them."""
+    found: list[str] = []
+    folded = text.casefold()
+    for complaint, key in table:
+        if key not in folded:
+            continue
+        pattern = _complaint_pattern(complaint)
+        if pattern.search(text):
+            found.append(complaint)
+            text = pattern.sub(" ", text)
+            folded = text.casefold()
+    return found, text
 
 
 @lru_cache(maxsize=8)
@@ -229,14 +276,15 @@ def _take_side(part: str) -> tuple[str | None, bool, list[str]]:
 
 
 def orientation_variants(key: str) -> Iterator[str]:
-    """Other normalised spellings of a place key, its orientation words swapped for synonyms.
+    """Other normalised spellings of a place key, its orientation words swapped for synonyms and its
+    adjectives for nouns (``WORD_FORMS``).
 
     Example:
         >>> list(orientation_variants("outer hip"))[:2]
         ['lateral hip', 'outside hip']
     """
     words = key.split()
-    options = [(word, *ORIENTATION.get(word, ())) for word in words]
+    options = [(word, *ORIENTATION.get(word, ()), *WORD_FORMS.get(word, ())) for word in words]
     if all(len(option) == 1 for option in options):
         return
     count = 0
