@@ -107,9 +107,21 @@ def test_adjectives_meet_their_nouns() -> None:
         ("headache and neck pain", [("head",), ("neck",)]),
         ("buttock pain radiating down the leg", [("buttock",), ("leg",)]),
         ("upper abdominal pain", [("epigastrium",)]),
+        ("pain from my neck down my arm", [("neck",), ("arm",)]),
+        ("my left hip aches at night", [("hip",)]),
+        ("pressure behind the eyes", [("retro_orbital",)]),
+        ("pain at the bottom of my spine", [("sacrum",)]),  # never "bottom" alone = sole of the foot
     ],
 )
 def test_everyday_phrases_on_the_packaged_data(
     shipped_kb: KnowledgeBase, phrase: str, regions: list[tuple[str, ...]]
 ) -> None:
     assert [s.regions for s in shipped_kb.resolve_sites(phrase)] == regions
+
+
+def test_a_symptom_spreading_down_a_limb_belongs_to_the_limb(shipped_kb: KnowledgeBase) -> None:
+    (site,) = shipped_kb.resolve_sites("numbness down the leg")
+    assert site.regions == ("leg",) and site.phenomena == ("paresthesia",)
+    arm, fingers = shipped_kb.resolve_sites("tingling running down my arm into my fingers")
+    assert (arm.regions, fingers.regions) == (("arm",), ("fingers",))
+    assert arm.phenomena == fingers.phenomena == ("paresthesia",)

@@ -208,7 +208,10 @@ def _without_extra_words(kb: KnowledgeBase, key: str) -> NameHit[tuple[str, str]
     words = key.split()
     for size in range(len(words) - 1, 0, -1):
         for start in range(len(words) - size + 1):
-            hit = _exact_or_variant(names, " ".join(words[start : start + size]))
+            window = words[start : start + size]
+            if all(word in ORIENTATION for word in window):
+                continue  # a direction alone names no place ("bottom" of "bottom of my spine")
+            hit = _exact_or_variant(names, " ".join(window))
             if hit is None:
                 continue
             dropped = words[:start] + words[start + size :]

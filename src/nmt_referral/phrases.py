@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
 
-from .text import normalise
+from .text import normalise, normalise_words
 
 __all__ = [
     "COMPLAINTS",
@@ -112,6 +112,28 @@ _FILLER = frozenset(
         "really",
         "very",
         "like",
+        "pressure",
+        "throbbing",
+        "pounding",
+        "stabbing",
+        "nagging",
+        "severe",
+        "mild",
+        "chronic",
+        "acute",
+        "intermittent",
+        "night",
+        "nights",
+        "morning",
+        "mornings",
+        "evening",
+        "daytime",
+        "sometimes",
+        "often",
+        "always",
+        "from",
+        "while",
+        "after",
         "near",
         "nearby",
         "close",
@@ -121,10 +143,12 @@ _FILLER = frozenset(
 """Words dropped from a place phrase, beyond the filler words ``text.normalise`` already drops."""
 
 _CONJUNCTION = re.compile(
-    r"\s*(?:,|;|&|\+|/|\band\b|\bplus\b|\bas well as\b|\b(?:radiat|spread|shoot|go|travel|run|mov|extend)\w*"
-    r"\s+(?:down|up|into|to|through|across|along)\b)\s*",
+    r"\s*(,|;|&|\+|/|\band\b|\bplus\b|\bas well as\b|\b(?:radiat|spread|shoot|go|travel|run|mov|extend)\w*"
+    r"\s+(?:down|up|into|to|through|across|along)\b|\b(?:down|into)\s+(?=(?:the|my|into|to)\b))\s*",
     re.IGNORECASE,
 )
+_LIST_SEPARATOR = re.compile(r",|;|&|\+|/|and|plus|as well as", re.IGNORECASE)
+"""Separators that list sites; the others say that pain spreads on from one site to the next."""
 
 ORIENTATION: dict[str, tuple[str, ...]] = {
     "outer": ("lateral", "outside", "side"),
@@ -211,15 +235,25 @@ def parse(phrase: str, symptom_names: Iterable[str] = ()) -> list[Site]:
     shared_side: str | None = None
     shared_sided = False
     carried = shared
-    parts = [part for part in _CONJUNCTION.split(rest) if part and part.strip()]
-    for index, part in enumerate(parts):
+    pieces = _CONJUNCTION.split(rest)  # part, separator, part, separator, ..., part
+    pending: list[str] = []  # complaints of a placeless part that spreads on ("numbness down the leg")
+    for index in range(0, len(pieces), 2):
+        part = pieces[index]
+        spreads_on = index + 1 < len(pieces) and not _LIST_SEPARATOR.fullmatch(pieces[index + 1].strip())
         own, part_rest = _take_complaints(part, single)
+        own = [*pending, *own]
+        pending = []
         side, sided, words = _take_side(part_rest)
-        if index == 0 and sided:
+        if not sites and sided:
             shared_side, shared_sided = side, sided
         if not sided and shared_sided:
             side, sided = shared_side, True
         place = " ".join(w for w in words if w.casefold().strip(".,") not in _FILLER).strip()
+        if not normalise_words(place):
+            place = ""  # only filler words ("the")
+        if not place and own and spreads_on:
+            pending = own
+            continue
         if place and own:
             carried = [*shared, *own]
         complaints = carried if place and not own else [*shared, *own]

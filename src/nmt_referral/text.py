@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["MAX_QUERY_LENGTH", "normalise", "side_prefix", "sorted_key"]
+__all__ = ["MAX_QUERY_LENGTH", "normalise", "normalise_words", "side_prefix", "sorted_key"]
 
 MAX_QUERY_LENGTH = 200
 """Longest location or muscle name accepted, in characters (after trimming)."""
@@ -114,6 +114,11 @@ def _normalise(text: str) -> str:
 
 
 _cached_normalise = lru_cache(maxsize=8192)(_normalise)
+
+
+def normalise_words(text: str) -> list[str]:
+    """The words of ``text`` that ``normalise`` keeps when it drops filler words (none if all are)."""
+    return [w for w in (_singular(w) for w in _words(text)) if w not in _FILLER]
 
 
 def sorted_key(key: str) -> str:
