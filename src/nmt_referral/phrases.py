@@ -225,11 +225,9 @@ def parse(phrase: str, symptom_names: Iterable[str] = ()) -> list[Site]:
     name none ("numbness in the hand and wrist"); a complaint with no place is a site of its own
     ("headache and neck pain": the headache, and the neck).
     """
-    table, complaint_words = _complaint_table(tuple(symptom_names))
+    joined, single, complaint_words = _complaint_table(tuple(symptom_names))
     if complaint_words.isdisjoint(re.findall(r"[^\W_]+", phrase.casefold())):
-        table = ()  # no word of any complaint name: nothing to take out
-    joined = tuple(entry for entry in table if _CONJUNCTION.search(entry[0]))  # "pins and needles"
-    single = tuple(entry for entry in table if entry not in joined)
+        joined = single = ()  # no word of any complaint name: nothing to take out
     shared, rest = _take_complaints(phrase, joined)
     sites: list[Site] = []
     shared_side: str | None = None
@@ -279,14 +277,20 @@ def _take_complaints(text: str, table: tuple[tuple[str, str], ...]) -> tuple[lis
     return found, text
 
 
+_Complaints = tuple[tuple[str, str], ...]
+
+
 @lru_cache(maxsize=8)
-def _complaint_table(symptom_names: tuple[str, ...]) -> tuple[tuple[tuple[str, str], ...], frozenset[str]]:
-    """Complaint names, longest first, each with its casefolded form (for a quick substring test), and
-    every word of them (a phrase sharing none has no complaint to take out)."""
+def _complaint_table(symptom_names: tuple[str, ...]) -> tuple[_Complaints, _Complaints, frozenset[str]]:
+    """Complaint names, longest first, each with its casefolded form (for a quick substring test): those
+    that contain a conjunction ("pins and needles", taken out before the phrase is split) and the
+    others; and every word of them (a phrase sharing none has no complaint to take out)."""
     names = sorted({*COMPLAINTS, *symptom_names}, key=lambda name: (-len(name), name))
     table = tuple((name, name.casefold()) for name in names)
+    joined = tuple(entry for entry in table if _CONJUNCTION.search(entry[0]))
+    single = tuple(entry for entry in table if entry not in joined)
     words = frozenset(word for _name, key in table for word in re.findall(r"[^\W_]+", key))
-    return table, words
+    return joined, single, words
 
 
 @lru_cache(maxsize=2048)
