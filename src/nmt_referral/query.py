@@ -399,12 +399,19 @@ def _look_on(kb: KnowledgeBase, site_side: BodySide | None, hit: ZoneHit, query_
     return look
 
 
+_CLOSENESS = {"exact": 0, "within": 1, "broader": 2, "adjacent": 3, "guide_area": 4}
+
+
 def _ordered(rows: list[_Row]) -> list[_Row]:
-    """Strongest first; one entry per (trigger point, region, zone, queried region)."""
+    """Strongest first, and among equals the closest (exact before within, broader, adjacent) and
+    essential before spillover; one entry per (trigger point, region, zone, queried region)."""
     if len(rows) < 2:
         return rows
     unique = {(row[1].trigger_point, row[1].region, row[1].zone, row[3]): row for row in rows}
-    return sorted(unique.values(), key=lambda row: (-row[0], row[1].trigger_point, row[1].region))
+    return sorted(
+        unique.values(),
+        key=lambda row: (-row[0], _CLOSENESS[row[2]], row[1].zone != "essential", row[1].trigger_point, row[1].region),
+    )
 
 
 def _match(location: str, row: _Row) -> Match:
