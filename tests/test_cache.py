@@ -131,3 +131,102 @@ def test_records_survive_pickling_with_their_set_fields(shipped_kb: KnowledgeBas
         assert copy.model_dump(exclude_unset=True) == record.model_dump(exclude_unset=True)
     partial = next(r for r in shipped_kb.regions.values() if r.model_fields_set != set(type(r).model_fields))
     assert pickle.loads(pickle.dumps(partial)).model_fields_set == partial.model_fields_set
+
+
+# --------------------------------------------------------------------------- a cache is never a way in
+
+
+def _rewrite_payload(entry: Path, payload: bytes) -> None:
+    """Replace an entry's payload, keeping its key and giving it a matching checksum (as an attacker
+    who can write the directory could)."""
+    import hashlib
+
+    from nmt_referral.cache import _FORMAT
+
+    data = entry.read_bytes()
+    key = data[len(_FORMAT) : len(_FORMAT) + 64]
+    entry.write_bytes(_FORMAT + key + hashlib.sha256(payload).hexdigest().encode() + payload)
+    entry.chmod(0o600)
+
+
+class _Exploit:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_planted_code_in_an_entry_never_runs_and_the_entry_is_rebuilt(kb_dir: Path, cache: Path) -> None:
+    import pickle
+
+    first = nmt_referral.load(kb_dir)
+    (entry,) = entries(cache)
+    marker = cache.parent / "pwned"
+    _rewrite_payload(entry, pickle.dumps(_Exploit(marker)))
+    nmt_referral.clear_cache()
+    again = nmt_referral.load(kb_dir)
+    assert not marker.exists()  # nothing ran
+    assert again.muscles == first.muscles  # rebuilt from the YAML
+    assert b"posix" not in entry.read_bytes() and b"system" not in entry.read_bytes()  # and rewritten
+
+
+def test_a_flipped_byte_means_a_rebuild_not_a_wrong_answer(kb_dir: Path, cache: Path) -> None:
+    first = nmt_referral.load(kb_dir)
+    (entry,) = entries(cache)
+    data = bytearray(entry.read_bytes())
+    position = data.find(b"Alpha muscle")
+    assert position > 0
+    data[position] = ord("X")  # "Xlpha muscle": a plausible but wrong label
+    entry.write_bytes(bytes(data))
+    nmt_referral.clear_cache()
+    assert nmt_referral.load(kb_dir).muscles["alpha"].name == first.muscles["alpha"].name == "Alpha muscle"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_an_entry_that_is_not_a_regular_file_is_ignored_without_hanging(kb_dir: Path, cache: Path) -> None:
+    nmt_referral.load(kb_dir)
+    (entry,) = entries(cache)
+    entry.unlink()
+    os.mkfifo(entry)
+    nmt_referral.clear_cache()
+    assert "alpha" in nmt_referral.load(kb_dir).muscles  # no hang, no error
+
+
+def test_entries_are_owner_only_and_old_ones_are_evicted(kb_dir: Path, cache: Path) -> None:
+    from nmt_referral.cache import KEEP
+
+    pattern = kb_dir / "patterns" / "epsilon.yaml"
+    original = pattern.read_text()
+    for index in range(KEEP + 3):  # every edit of the data makes a new entry
+        pattern.write_text(original + f"# edit {index}\n")
+        nmt_referral.clear_cache()
+        nmt_referral.load(kb_dir)
+    found = entries(cache)
+    assert len(found) == KEEP
+    assert all(path.stat().st_mode & 0o077 == 0 for path in found)
+
+
+def test_the_key_is_the_hash_of_the_bytes_parsed(kb_dir: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit landing between hashing and parsing must not be stored under the old content's key."""
+    from nmt_referral import yaml_reader
+
+    pattern = kb_dir / "patterns" / "epsilon.yaml"
+    reads: list[Path] = []
+    real = yaml_reader.read_bytes
+
+    def read_and_edit(path: Path) -> bytes:
+        data = real(path)
+        reads.append(path)
+        if path == pattern:  # the file changes on disk right after it was read
+            pattern.write_text(pattern.read_text().replace("essential: [temple]", "essential: [forehead]"))
+        return data
+
+    monkeypatch.setattr(yaml_reader, "read_bytes", read_and_edit)
+    kb = nmt_referral.load(kb_dir)
+    assert reads.count(pattern) == 1  # read once
+    assert "epsilon" in [c.muscle.id for c in kb.where("temple")]  # the bytes that were read
+    monkeypatch.setattr(yaml_reader, "read_bytes", real)
+    nmt_referral.clear_cache()
+    now = nmt_referral.load(kb_dir)  # the new content has another key: never the old answer
+    assert "epsilon" in [c.muscle.id for c in now.where("forehead")]

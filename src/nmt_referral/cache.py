@@ -1,34 +1,83 @@
-"""Compiled cache of validated knowledge bases, keyed by a hash of the source files and the library.
+"""Compiled cache of validated knowledge bases, keyed by a hash of the parsed bytes and the library.
 
-A warm load unpickles the validated, indexed KnowledgeBase instead of parsing and validating YAML. The
-key covers every byte of every source file (and each file's relative path), the library's version and
-code, and the Python and pydantic versions, so a cache entry can never be stale. Entries are written atomically
-(temporary file + rename), so processes starting at once cannot see half a file; a corrupt, unreadable
-or foreign entry is ignored and rebuilt, never an error. Turn the cache off with
-``NMT_REFERRAL_NO_CACHE=1``; move it with ``NMT_REFERRAL_CACHE_DIR`` (default
+A warm load restores the validated, indexed KnowledgeBase instead of parsing and validating YAML.
+
+- **Never stale.** The key covers exactly the bytes that were parsed (each source file is read once, and
+  the same bytes are hashed and, on a miss, parsed), each file's relative path, the library's version
+  and code, and the Python and pydantic versions.
+- **Never a way in.** Entries are pickles restricted to an allow-list of this library's own record
+  classes (:class:`_SafeUnpickler`): a planted entry naming any other callable is refused and rebuilt,
+  so no code runs. An entry is opened once and checked on the open file: a regular file, owned by this
+  user, writable by nobody else; otherwise it is ignored. Entries are written owner-only.
+- **Never a wrong answer.** The payload's SHA-256 is stored in the header and checked on load: a flipped
+  byte means a rebuild. Writes are atomic (temporary file + rename).
+- **Bounded.** Only the ``KEEP`` most recently used entries are kept.
+
+Turn the cache off with ``NMT_REFERRAL_NO_CACHE=1``; move it with ``NMT_REFERRAL_CACHE_DIR`` (default
 ``$XDG_CACHE_HOME/nmt-referral``, else ``~/.cache/nmt-referral``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import logging
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from .knowledge_base import KnowledgeBase
 
-__all__ = ["CACHE_DIR_ENV", "NO_CACHE_ENV", "cache_dir", "cache_key", "load_cached"]
+__all__ = ["CACHE_DIR_ENV", "KEEP", "NO_CACHE_ENV", "cache_dir", "cache_key", "load_cached"]
 
 log = logging.getLogger(__name__)
 
 NO_CACHE_ENV = "NMT_REFERRAL_NO_CACHE"
 CACHE_DIR_ENV = "NMT_REFERRAL_CACHE_DIR"
-_FORMAT = b"nmt-referral-cache-1\n"
+KEEP = 8
+"""Cache entries kept per directory (the most recently used); older ones are deleted."""
+MAX_ENTRY_BYTES = 256 * 1024 * 1024
+"""Largest cache entry read (a knowledge base 100 times the packaged one is about 70 MB)."""
+
+_FORMAT = b"nmt-referral-cache-2\n"
+_HEADER = len(_FORMAT) + 64 + 64  # format, key (hex), SHA-256 of the payload (hex)
+_ALLOWED: dict[str, frozenset[str]] = {
+    "nmt_referral.knowledge_base": frozenset({"KnowledgeBase", "ZoneHit"}),
+    "nmt_referral.names": frozenset({"NameIndex", "NameHit"}),
+    "nmt_referral.models": frozenset(
+        {
+            "_unpickle",
+            "Attachments",
+            "Condition",
+            "Guide",
+            "Muscle",
+            "Phenomenon",
+            "RedFlag",
+            "ReferralPattern",
+            "Region",
+            "Source",
+            "TriggerPoint",
+            "ZoneRef",
+        }
+    ),
+    "builtins": frozenset({"set", "frozenset"}),
+}
+"""Everything a cache entry may name: this library's records and indices, and two plain containers."""
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    """An unpickler that resolves only the names in ``_ALLOWED``: nothing else can be called."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if name in _ALLOWED.get(module, ()):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
 
 
 def cache_dir() -> Path | None:
@@ -42,8 +91,8 @@ def cache_dir() -> Path | None:
     return (Path(base) if base else Path.home() / ".cache") / "nmt-referral"
 
 
-def cache_key(files: Mapping[str, Path]) -> str:
-    """Hash of the library, its runtime and the bytes of every source file (with relative paths)."""
+def cache_key(contents: Mapping[str, bytes | Exception]) -> str:
+    """Hash of the library, its runtime and the given bytes of every source file (with relative paths)."""
     import pydantic
     import pydantic_core
 
@@ -54,74 +103,117 @@ def cache_key(files: Mapping[str, Path]) -> str:
         digest.update(part.encode() + b"\0")
     for module in sorted(Path(__file__).parent.glob("*.py")):  # the code that built the object
         digest.update(module.name.encode() + b"\0" + module.read_bytes())
-    for rel in sorted(files):
-        data = files[rel].read_bytes()
+    for rel in sorted(contents):
+        data = contents[rel]
+        if not isinstance(data, bytes):  # pragma: no cover - an unreadable file never reaches the cache
+            raise ValueError(f"{rel} was not read")
         digest.update(rel.encode() + b"\0" + len(data).to_bytes(8, "little") + data)
     return digest.hexdigest()
 
 
-def _trusted(path: Path) -> bool:
-    """Only unpickle a file that this user owns and nobody else can write."""
-    if not hasattr(os, "getuid"):  # pragma: no cover - Windows
-        return True
-    info = path.stat()
-    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+def _open_trusted(path: Path) -> io.BufferedReader | None:
+    """The entry, opened once and checked on the open file: regular, ours, writable by nobody else."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:  # missing, a symlink (O_NOFOLLOW), unreadable: no entry
+        return None
+    handle = os.fdopen(fd, "rb")
+    info = os.fstat(fd)
+    trusted = stat.S_ISREG(info.st_mode) and info.st_size <= MAX_ENTRY_BYTES
+    if hasattr(os, "getuid"):
+        trusted = trusted and info.st_uid == os.getuid() and not info.st_mode & 0o022
+    if not trusted:
+        handle.close()
+        log.warning("ignoring cache entry %s: not a regular file owned by this user and writable only by it", path)
+        return None
+    return handle
 
 
 def _read(path: Path, key: str) -> KnowledgeBase | None:
-    try:
-        if not _trusted(path):
-            log.warning("ignoring cache entry %s: not owned by this user or writable by others", path)
-            return None
-        with path.open("rb") as handle:
-            if handle.read(len(_FORMAT)) != _FORMAT or handle.read(64).decode("ascii") != key:
-                return None
-            kb = pickle.load(handle)
-    except FileNotFoundError:
+    handle = _open_trusted(path)
+    if handle is None:
         return None
-    except Exception as exc:  # any corrupt or foreign entry: rebuild
+    try:
+        with handle:
+            data = handle.read(MAX_ENTRY_BYTES + 1)
+        if len(data) < _HEADER or data[: len(_FORMAT)] != _FORMAT:
+            return None
+        stored_key = data[len(_FORMAT) : len(_FORMAT) + 64].decode("ascii")
+        checksum = data[len(_FORMAT) + 64 : _HEADER].decode("ascii")
+        payload = memoryview(data)[_HEADER:]
+        if stored_key != key or hashlib.sha256(payload).hexdigest() != checksum:
+            log.debug("ignoring cache entry %s: key or checksum differs", path)
+            return None
+        kb = _SafeUnpickler(io.BytesIO(payload)).load()
+    except Exception as exc:  # any corrupt, foreign or hostile entry: rebuild
         log.debug("ignoring unreadable cache entry %s: %s", path, exc)
         return None
-    return kb if isinstance(kb, KnowledgeBase) else None
+    if not isinstance(kb, KnowledgeBase):
+        return None
+    with contextlib.suppress(OSError):  # a read-only cache directory: no matter
+        os.utime(path)  # most recently used: kept by the eviction
+    return kb
 
 
 def _write(directory: Path, path: Path, key: str, kb: KnowledgeBase) -> None:
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        payload = pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL)
+        header = _FORMAT + key.encode("ascii") + hashlib.sha256(payload).hexdigest().encode("ascii")
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed into place
             dir=directory, prefix=".tmp-", suffix=".pickle", delete=False
         )
         try:
             with handle:
-                handle.write(_FORMAT + key.encode("ascii"))
-                pickle.dump(kb, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.chmod(handle.name, 0o600)
+                handle.write(header)
+                handle.write(payload)
             os.replace(handle.name, path)
         except BaseException:
             Path(handle.name).unlink(missing_ok=True)
             raise
+        _evict(directory, keep=path)
     except Exception as exc:  # read-only or full disk: the cache is an optimisation only
         log.debug("cannot write cache entry %s: %s", path, exc)
+
+
+def _evict(directory: Path, keep: Path) -> None:
+    """Delete all but the ``KEEP`` most recently used entries (never ``keep``, just written)."""
+    entries: list[tuple[float, Path]] = []
+    with os.scandir(directory) as found:
+        for entry in found:
+            if entry.name.startswith("kb-") and entry.name.endswith(".pickle") and entry.is_file(follow_symlinks=False):
+                entries.append((entry.stat(follow_symlinks=False).st_mtime, Path(entry.path)))
+    entries.sort(reverse=True)
+    for _mtime, old in entries[KEEP:]:
+        if old != keep:
+            old.unlink(missing_ok=True)
 
 
 def load_cached(root: Path, overlays: tuple[Path, ...]) -> KnowledgeBase:
     """The knowledge base in ``root`` (+ overlays): from the cache when possible, else built and cached.
 
+    Every file is read once; the cache key is the hash of exactly those bytes, and a miss parses them.
+
     Raises:
         KnowledgeBaseError: the directory is invalid (nothing is cached for an invalid one).
     """
-    from .loader import list_files, read_parts
+    from .loader import list_files, read_parts, read_sources
 
     files = list_files(root, overlays)
+    contents = read_sources(files)
     directory = cache_dir()
-    if directory is None:
-        return KnowledgeBase(read_parts(root, overlays, files))
-    key = cache_key(files)
+    unreadable = any(isinstance(data, Exception) for data in contents.values())
+    if directory is None or unreadable:  # an unreadable file is reported by read_parts, as validate does
+        return KnowledgeBase(read_parts(root, overlays, files, contents))
+    key = cache_key(contents)
     path = directory / f"kb-{key[:32]}.pickle"
     cached = _read(path, key)
     if cached is not None:
         cached.root = str(root)
         return cached
-    kb = KnowledgeBase(read_parts(root, overlays, files))
+    kb = KnowledgeBase(read_parts(root, overlays, files, contents))
     kb.prepare()
     _write(directory, path, key, kb)
     return kb

@@ -30,7 +30,15 @@ from .models import (
 )
 from .text import normalise
 
-__all__ = ["ENV_VAR", "KnowledgeBaseParts", "data_dir_from_env", "list_files", "packaged_data_dir", "read_parts"]
+__all__ = [
+    "ENV_VAR",
+    "KnowledgeBaseParts",
+    "data_dir_from_env",
+    "list_files",
+    "packaged_data_dir",
+    "read_parts",
+    "read_sources",
+]
 
 ENV_VAR = "NMT_REFERRAL_DATA"
 MAX_FILES = 100_000
@@ -124,12 +132,14 @@ class _Reader:
     def problem(self, path: str, line: int, message: str) -> None:
         self.problems.append(Problem(path, line, message))
 
-    def read(self, path: Path, model: type[_M]) -> tuple[_M | None, Any]:
+    def read(self, path: Path, model: type[_M], raw: bytes | Exception | None = None) -> tuple[_M | None, Any]:
         from .yaml_reader import YamlProblem, read_yaml
 
         shown = str(path)
         try:
-            document = read_yaml(path)
+            if isinstance(raw, Exception):
+                raise raw
+            document = read_yaml(path, raw)
         except YamlProblem as exc:
             self.problem(shown, exc.line, exc.message)
             return None, None
@@ -244,8 +254,29 @@ def list_files(root: Path, overlays: Sequence[Path] = ()) -> dict[str, Path]:
     return files
 
 
-def read_parts(root: Path, overlays: Sequence[Path] = (), files: dict[str, Path] | None = None) -> KnowledgeBaseParts:
+def read_sources(files: dict[str, Path]) -> dict[str, bytes | Exception]:
+    """Each listed file's bytes, read once (bounded, regular files only), or why it could not be read."""
+    from .yaml_reader import YamlProblem, read_bytes
+
+    contents: dict[str, bytes | Exception] = {}
+    for rel in sorted(files):
+        try:
+            contents[rel] = read_bytes(files[rel])
+        except (OSError, YamlProblem) as exc:
+            contents[rel] = exc
+    return contents
+
+
+def read_parts(
+    root: Path,
+    overlays: Sequence[Path] = (),
+    files: dict[str, Path] | None = None,
+    contents: dict[str, bytes | Exception] | None = None,
+) -> KnowledgeBaseParts:
     """Read and validate the knowledge base in ``root`` (plus overlay directories, later ones winning).
+
+    ``files`` and ``contents`` (from :func:`list_files` and :func:`read_sources`) let a caller parse
+    exactly the bytes it has already hashed; by default they are listed and read here.
 
     Raises:
         KnowledgeBaseError: with every problem found.
@@ -253,13 +284,15 @@ def read_parts(root: Path, overlays: Sequence[Path] = (), files: dict[str, Path]
     reader = _Reader(root)
     if files is None:
         files = list_files(root, overlays)
+    if contents is None:
+        contents = read_sources(files)
     parts = KnowledgeBaseParts(root=str(root), files=tuple(files[k] for k in sorted(files)))
     if "sources.yaml" not in files and not any(k.startswith("sources/") for k in files):
         reader.problem(str(root), 0, "missing sources.yaml (the bibliography every pattern cites)")
 
     for name, model in _FILE_MODELS.items():
         for rel in sorted(k for k in files if k == f"{name}.yaml" or k.startswith(f"{name}/")):
-            parsed, document = reader.read(files[rel], model)
+            parsed, document = reader.read(files[rel], model, contents.get(rel))
             if parsed is None:
                 continue
             records = getattr(parsed, name)
@@ -271,7 +304,7 @@ def read_parts(root: Path, overlays: Sequence[Path] = (), files: dict[str, Path]
     unreadable: set[str] = set()  # muscle ids whose file failed: no consequential problems for them
     for rel in sorted(k for k in files if k.startswith("muscles/")):
         path = files[rel]
-        spec, document = reader.read(path, MuscleSpec)
+        spec, document = reader.read(path, MuscleSpec, contents.get(rel))
         if spec is None:
             unreadable.add(path.stem)
             continue
@@ -285,7 +318,7 @@ def read_parts(root: Path, overlays: Sequence[Path] = (), files: dict[str, Path]
     pattern_files: dict[str, tuple[PatternFile, Path, Any]] = {}
     for rel in sorted(k for k in files if k.startswith("patterns/")):
         path = files[rel]
-        pattern_file, document = reader.read(path, PatternFile)
+        pattern_file, document = reader.read(path, PatternFile, contents.get(rel))
         if pattern_file is None:
             unreadable.add(path.stem)
             continue

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "Document", "YamlProblem", "read_yaml"]
+__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "Document", "YamlProblem", "read_bytes", "read_yaml"]
 
 MAX_FILE_BYTES = 1024 * 1024
 """Largest knowledge-base file accepted (1 MiB; the largest shipped file is a few KiB)."""
@@ -63,8 +63,19 @@ class Document:
         return 1
 
 
-def read_yaml(path: Path) -> Document:
-    """Read one knowledge-base YAML file strictly.
+def read_bytes(path: Path) -> bytes:
+    """The bytes of one knowledge-base file, read once: a regular file only (a FIFO or device is never
+    read from), at most ``MAX_FILE_BYTES + 1`` bytes.
+
+    Raises:
+        YamlProblem: not a regular file.
+        OSError: the file cannot be opened.
+    """
+    return _read_bounded(path)
+
+
+def read_yaml(path: Path, raw: bytes | None = None) -> Document:
+    """Read one knowledge-base YAML file strictly (``raw``: its bytes, when already read).
 
     Raises:
         YamlProblem: not a regular file, too large, not UTF-8, BOM, NUL or control character, YAML
@@ -72,7 +83,8 @@ def read_yaml(path: Path) -> Document:
             excessive nesting, or more than one document.
         OSError: the file cannot be opened (the caller reports it).
     """
-    raw = _read_bounded(path)
+    if raw is None:
+        raw = _read_bounded(path)
     if len(raw) > MAX_FILE_BYTES:
         raise YamlProblem(0, f"file is larger than {MAX_FILE_BYTES // 1024} KiB")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
