@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -16,6 +19,8 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_INVALID_KB = 1
 EXIT_USAGE = 2
+EXIT_OUTPUT = 74
+"""The output could not be written (closed pipe, full disk); sysexits' EX_IOERR."""
 
 HELP = f"""Which muscles' trigger points could be referring this pain?
 
@@ -62,9 +67,20 @@ OverlayOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of text.")]
 
 
+def _echo(text: str, *, err: bool = False) -> None:
+    """Print to stdout (or stderr): control, bidirectional and zero-width characters escaped, and
+    whatever the stream's encoding cannot show written as a backslash escape."""
+    from .text import escape_unsafe
+
+    stream = sys.stderr if err else sys.stdout
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    safe = escape_unsafe(text).encode(encoding, "backslashreplace").decode(encoding, "replace")
+    typer.echo(safe, err=err)
+
+
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"nmt-referral {__version__}")
+        _echo(f"nmt-referral {__version__}")
         raise typer.Exit(EXIT_OK)
 
 
@@ -79,7 +95,7 @@ def _main(
 
 def _fail(error: NmtReferralError) -> NoReturn:
     code = EXIT_INVALID_KB if isinstance(error, KnowledgeBaseError) else EXIT_USAGE
-    typer.echo(f"error: {error}", err=True)
+    _echo(f"error: {error}", err=True)
     raise typer.Exit(code) from None
 
 
@@ -128,16 +144,16 @@ def where(
     from .render import where_json, where_text
 
     if flags not in ("short", "full"):
-        typer.echo(f"error: --flags must be 'short' or 'full', not {flags!r}", err=True)
+        _echo(f"error: --flags must be 'short' or 'full', not {flags!r}", err=True)
         raise typer.Exit(EXIT_USAGE)
     kb = _load(data, overlay)
     try:
         result = kb.where(*locations, side=side, limit=limit)
     except NmtReferralError as error:
         _fail(error)
-    typer.echo(where_json(result, DISCLAIMER) if json_output else where_text(kb, result, full_flags=flags == "full"))
+    _echo(where_json(result, DISCLAIMER) if json_output else where_text(kb, result, full_flags=flags == "full"))
     if result.red_flags and not json_output:
-        typer.echo("\nRed flags shown above: rule these out before treating trigger points.", err=True)
+        _echo("\nRed flags shown above: rule these out before treating trigger points.", err=True)
 
 
 @app.command()
@@ -155,7 +171,7 @@ def flag(
         found = kb.red_flag(flag_id)
     except NmtReferralError as error:
         _fail(error)
-    typer.echo(json_document(found) if json_output else flag_text(found))
+    _echo(json_document(found) if json_output else flag_text(found))
 
 
 @app.command()
@@ -173,7 +189,7 @@ def muscle(
         found = kb.muscle(name)
     except NmtReferralError as error:
         _fail(error)
-    typer.echo(json_document(found) if json_output else muscle_text(kb, found))
+    _echo(json_document(found) if json_output else muscle_text(kb, found))
 
 
 @app.command()
@@ -182,7 +198,7 @@ def muscles(json_output: JsonOption = False, data: DataOption = None, overlay: O
     from .render import muscles_json, muscles_text
 
     kb = _load(data, overlay)
-    typer.echo(muscles_json(kb) if json_output else muscles_text(kb))
+    _echo(muscles_json(kb) if json_output else muscles_text(kb))
 
 
 @app.command()
@@ -191,7 +207,7 @@ def regions(json_output: JsonOption = False, data: DataOption = None, overlay: O
     from .render import regions_json, regions_text
 
     kb = _load(data, overlay)
-    typer.echo(regions_json(kb) if json_output else regions_text(kb))
+    _echo(regions_json(kb) if json_output else regions_text(kb))
 
 
 @app.command()
@@ -201,7 +217,7 @@ def stats(json_output: JsonOption = False, data: DataOption = None, overlay: Ove
     from .stats import compute_stats, stats_text
 
     report = compute_stats(_load(data, overlay))
-    typer.echo(json_document(report) if json_output else stats_text(report))
+    _echo(json_document(report) if json_output else stats_text(report))
 
 
 @app.command()
@@ -219,16 +235,34 @@ def validate(
         kb = validate_kb(directory or data, overlays=overlay or ())
     except KnowledgeBaseError as error:
         for problem in error.problems:
-            typer.echo(str(problem))
+            _echo(str(problem))
         count = len(error.problems)
-        typer.echo(f"{count} problem{'s' if count != 1 else ''} in {error.path}", err=True)
+        _echo(f"{count} problem{'s' if count != 1 else ''} in {error.path}", err=True)
         raise typer.Exit(EXIT_INVALID_KB) from None
-    typer.echo(
+    _echo(
         f"ok: {kb.root}: {len(kb.muscles)} muscles, {len(kb.trigger_points)} trigger points, "
         f"{len(kb.regions)} regions, {len(kb.conditions)} condition terms, {len(kb.sources)} sources"
     )
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="nmt-referral")
+    """Console-script entry point. Output that cannot be written (a closed pipe, a full disk) ends with
+    one line on stderr and exit code 74, never a traceback."""
+    try:
+        try:
+            app(prog_name="nmt-referral")
+        finally:
+            sys.stdout.flush()
+    except OSError as error:
+        _silence_stdout()
+        if not isinstance(error, BrokenPipeError):  # the reader went away: nothing to tell
+            with contextlib.suppress(OSError):
+                sys.stderr.write(f"error: cannot write the output: {error.strerror or error}\n")
+        sys.exit(EXIT_OUTPUT)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's last flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

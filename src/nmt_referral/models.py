@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from .text import UNSAFE_CHARACTERS
 
 __all__ = [
     "AREAS",
@@ -38,8 +40,34 @@ __all__ = [
 
 SLUG_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+
+
+def _printable(value: str) -> str:
+    """Refuse control, bidirectional-override and zero-width characters (they would reach a terminal)."""
+    found = UNSAFE_CHARACTERS.search(value)
+    if found is not None:
+        raise ValueError(
+            f"contains the invisible or control character U+{ord(found.group()):04X}"
+            " (control, bidirectional override or zero-width characters are not allowed)"
+        )
+    return value
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value or "\t" in value:
+        raise ValueError("a name must be one line, without tabs")
+    return value
+
+
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), AfterValidator(_printable)
+]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
+    AfterValidator(_printable),
+    AfterValidator(_one_line),
+]
 
 Side = Literal["ipsilateral", "contralateral", "bilateral", "midline"]
 BodySide = Literal["left", "right"]

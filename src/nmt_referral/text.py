@@ -10,7 +10,15 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["MAX_QUERY_LENGTH", "normalise", "normalise_words", "side_prefix", "sorted_key"]
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "UNSAFE_CHARACTERS",
+    "escape_unsafe",
+    "normalise",
+    "normalise_words",
+    "side_prefix",
+    "sorted_key",
+]
 
 MAX_QUERY_LENGTH = 200
 """Longest location or muscle name accepted, in characters (after trimming)."""
@@ -56,6 +64,7 @@ _IRREGULAR = {
 }
 _NO_SINGULAR_ENDINGS = ("ss", "us", "is", "os", "as", "ys")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_NON_WORD_ANY_SCRIPT = re.compile(r"[\W_]+")
 _LEADING_SIDE = re.compile(
     r"^\s*(?P<side>left|right|lt|rt|l|r)\b[\s.-]*(?:side\s+of\s+(?:the\s+|my\s+)?)?(?P<rest>.+)$",
     re.IGNORECASE,
@@ -78,9 +87,12 @@ def _singular(word: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("'", ""))
-    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii")
-    return [w for w in _NON_WORD.split(ascii_text) if w]
+    """Casefolded words, accents dropped (é -> e), letters and digits of every script kept."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("'", "").replace("\u2019", ""))
+    if decomposed.isascii():
+        return [w for w in _NON_WORD.split(decomposed) if w]
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return [w for w in _NON_WORD_ANY_SCRIPT.split(plain) if w]
 
 
 _CACHED_LENGTH = 1000
@@ -114,6 +126,16 @@ def _normalise(text: str) -> str:
 
 
 _cached_normalise = lru_cache(maxsize=8192)(_normalise)
+
+
+UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+"""Characters that must never reach a terminal or a JSON consumer raw: C0 and C1 controls (escape
+sequences), bidirectional overrides and isolates, zero-width characters."""
+
+
+def escape_unsafe(text: str) -> str:
+    """``text`` with every ``UNSAFE_CHARACTERS`` character written as a visible ``\\uXXXX`` escape."""
+    return UNSAFE_CHARACTERS.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def normalise_words(text: str) -> list[str]:
