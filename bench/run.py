@@ -221,6 +221,31 @@ def synthetic(root: Path, factor: int, target: Path) -> Path:
     return target
 
 
+def tree_section(root: Path, tmp: Path) -> None:
+    """Validation time for region trees of one shape and growing size: a deep parent chain (refused
+    at the depth limit) and a wide tree; linear growth means the time per region stays flat."""
+    print("\n5. region-tree shapes (validate, per region)")
+    for shape in ("deep chain", "wide tree"):
+        for size in (1000, 4000):
+            target = tmp / f"tree-{shape.split()[0]}-{size}"
+            shutil.copytree(root, target)
+            lines = ["regions:"]
+            for index in range(size):
+                parent = "head" if shape == "wide tree" or index == 0 else f"shape_{index - 1}"
+                lines += [f"  - id: shape_{index}", f"    label: Shape {index}", f"    parent: {parent}"]
+            (target / "regions" / "shape.yaml").write_text("\n".join(lines) + "\n")
+            start = time.perf_counter()
+            try:
+                nmt_referral.validate(target)
+                outcome = "ok"
+            except nmt_referral.KnowledgeBaseError as error:
+                outcome = f"{len(error.problems)} problem(s)"
+            elapsed = time.perf_counter() - start
+            per_region = elapsed / size * 1e6
+            print(f"   {shape:<10} {size:>6} regions  {elapsed * 1000:8.1f} ms  {per_region:6.1f} us/region  {outcome}")
+            shutil.rmtree(target, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, scales 1x and 10x only")
@@ -243,6 +268,7 @@ def main() -> None:
             kb_dir = synthetic(root, factor, tmp / f"x{factor}")
             load_section(kb_dir, max(3, repeat // factor), f"{factor}x")
             query_section(nmt_referral.load(kb_dir), f"{factor}x", max(3, repeat // factor))
+        tree_section(root, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -228,3 +228,28 @@ def test_phenomena_at_must_name_listed_phenomena_and_known_regions(guided_dir: P
     replace(pattern, "pilomotor_response: [hand]", "pilomotor_response: [hnd]\n      paresthesia: [hand]")
     problems = problems_of(guided_dir)
     assert any(str(pattern) in p and "paresthesia" in p for p in problems), problems
+
+
+def test_a_region_tree_deeper_than_the_limit_is_refused_once(kb_dir: Path) -> None:
+    from nmt_referral.loader import MAX_REGION_DEPTH
+
+    chain = ["regions:"]
+    parent = "head"
+    for index in range(3000):  # a 3,000-deep parent chain: refused with one problem, not a long wait
+        chain += [f"  - id: deep_{index}", f"    label: Deep {index}", f"    parent: {parent}"]
+        parent = f"deep_{index}"
+    (kb_dir / "regions" / "deep.yaml").write_text("\n".join(chain) + "\n")
+    problems = problems_of(kb_dir)
+    deep = [p for p in problems if "levels below the top" in p]
+    assert len(deep) == 1 and f"at most {MAX_REGION_DEPTH}" in deep[0]
+    # the first region past the limit is named, at its line
+    assert f"'deep_{MAX_REGION_DEPTH}'" in deep[0] and "deep.yaml:" in deep[0]
+
+
+def test_a_wide_region_tree_loads(kb_dir: Path) -> None:
+    lines = ["regions:"]
+    for index in range(3000):
+        lines += [f"  - id: wide_{index}", f"    label: Wide {index}", "    parent: head"]
+    (kb_dir / "regions" / "wide.yaml").write_text("\n".join(lines) + "\n")
+    kb = nmt_referral.validate(kb_dir)
+    assert len(kb.children("head")) >= 3000

@@ -42,6 +42,8 @@ __all__ = [
 
 ENV_VAR = "NMT_REFERRAL_DATA"
 MAX_FILES = 100_000
+MAX_REGION_DEPTH = 32
+"""Deepest region tree accepted (the packaged one is 5 levels deep); keeps every tree walk short."""
 _VOCABULARIES = ("sources", "phenomena", "regions", "conditions", "red_flags", "guides")
 _M = TypeVar("_M", bound=BaseModel)
 _SINGULAR = {"regions": "region", "conditions": "condition", "phenomena": "phenomenon", "muscles": "muscle"}
@@ -331,10 +333,11 @@ def read_parts(
             continue
         pattern_files[pattern_file.muscle] = (pattern_file, path, document)
 
-    _check_regions(reader, parts)
+    tree_ok = _check_regions(reader, parts)
     _check_vocabulary_references(reader, parts)
     _build_muscles(reader, parts, specs, pattern_files, unreadable)
-    _check_guides(reader, parts, unreadable)
+    if tree_ok:  # the guides' check walks the tree: only a sound, bounded one
+        _check_guides(reader, parts, unreadable)
     _check_names(reader, parts)
     if reader.problems:
         raise KnowledgeBaseError(str(root), reader.problems)
@@ -359,7 +362,9 @@ def _add(reader: _Reader, table: dict[str, Any], record: Any, kind: str, located
     reader.where[(kind, record.id)] = located
 
 
-def _check_regions(reader: _Reader, parts: KnowledgeBaseParts) -> None:
+def _check_regions(reader: _Reader, parts: KnowledgeBaseParts) -> bool:
+    """Parents exist, no cycle, depth bounded; True when the tree is sound."""
+    before = len(reader.problems)
     regions = parts.regions
     for region in regions.values():
         if region.parent is not None and region.parent not in regions:
@@ -369,20 +374,38 @@ def _check_regions(reader: _Reader, parts: KnowledgeBaseParts) -> None:
                 at.line,
                 f"region {region.id!r}: unknown parent {region.parent!r}" + _did_you_mean(region.parent, regions),
             )
-    reported: set[str] = set()
+    # One walk up from each region, stopping at any region already placed: linear in the number of
+    # regions whatever the shape of the tree (a cycle is reported once, a too-deep chain once).
+    depth: dict[str, int] = {}
     for start in regions:
-        seen: list[str] = []
+        path: list[str] = []
+        on_path: dict[str, int] = {}
         current: str | None = start
-        while current is not None and current in regions:
-            if current in seen:
-                cycle = seen[seen.index(current) :]
-                if not reported.intersection(cycle):
-                    reported.update(cycle)
-                    at = reader.where[("regions", current)]
-                    reader.problem(at.path, at.line, "cycle in the region tree: " + " -> ".join([*cycle, current]))
+        while current is not None and current in regions and current not in depth:
+            if current in on_path:
+                cycle = path[on_path[current] :]
+                at = reader.where[("regions", current)]
+                reader.problem(at.path, at.line, "cycle in the region tree: " + " -> ".join([*cycle, current]))
+                for member in cycle:
+                    depth[member] = 0
+                path = path[: on_path[current]]
                 break
-            seen.append(current)
+            on_path[current] = len(path)
+            path.append(current)
             current = regions[current].parent
+        base = depth.get(current, -1) if current is not None else -1
+        for member in reversed(path):
+            base += 1
+            depth[member] = base
+            if base == MAX_REGION_DEPTH + 1:
+                at = reader.where[("regions", member)]
+                reader.problem(
+                    at.path,
+                    at.line,
+                    f"region {member!r} lies {base} levels below the top of the region tree; "
+                    f"at most {MAX_REGION_DEPTH} are allowed",
+                )
+    return len(reader.problems) == before
 
 
 def _check_vocabulary_references(reader: _Reader, parts: KnowledgeBaseParts) -> None:
@@ -417,7 +440,7 @@ def _check_guides(reader: _Reader, parts: KnowledgeBaseParts, unreadable: set[st
     """Every muscle a guide lists exists and refers pain to the guide's area or next to it."""
     if not parts.guides:
         return
-    related = _related_regions(parts.regions)
+    related = _Related(parts.regions)
     zones: dict[str, set[str]] = {}
     for muscle in parts.muscles.values():
         zones[muscle.id] = {
@@ -431,7 +454,7 @@ def _check_guides(reader: _Reader, parts: KnowledgeBaseParts, unreadable: set[st
             area.extend(condition.regions if condition is not None else ())
         near: set[str] = set()
         for region in area:
-            near |= related.get(region, set())
+            near |= related(region)
         seen: set[str] = set()
         for muscle_id in guide.muscles:
             if muscle_id in seen:
@@ -450,42 +473,50 @@ def _check_guides(reader: _Reader, parts: KnowledgeBaseParts, unreadable: set[st
                 )
 
 
-def _related_regions(regions: dict[str, Region]) -> dict[str, set[str]]:
-    """Region id -> itself, its ancestors, its descendants, and what is adjacent to it or to one of its
-    children (with everything inside that): the regions whose zones count for a query on it."""
-    children: dict[str, list[str]] = {}
-    adjacent: dict[str, set[str]] = {}
-    for region in regions.values():
-        if region.parent in regions:
-            children.setdefault(region.parent, []).append(region.id)
-        for other in region.adjacent:
-            if other in regions:
-                adjacent.setdefault(region.id, set()).add(other)
-                adjacent.setdefault(other, set()).add(region.id)
-    result: dict[str, set[str]] = {}
-    for region_id in regions:
-        family = {region_id}
-        parent = regions[region_id].parent
-        while parent in regions and parent not in family:
-            family.add(parent)
-            parent = regions[parent].parent
-        stack = list(children.get(region_id, ()))
+class _Related:
+    """For a region: itself, its ancestors, its descendants, and what is adjacent to it or to one of its
+    children (with everything inside that): the regions whose zones count for a query on it. Computed
+    on demand, for the regions the guides name only."""
+
+    def __init__(self, regions: dict[str, Region]) -> None:
+        self.regions = regions
+        self.children: dict[str, list[str]] = {}
+        self.adjacent: dict[str, set[str]] = {}
+        for region in regions.values():
+            if region.parent in regions:
+                self.children.setdefault(region.parent, []).append(region.id)
+            for other in region.adjacent:
+                if other in regions:
+                    self.adjacent.setdefault(region.id, set()).add(other)
+                    self.adjacent.setdefault(other, set()).add(region.id)
+        self.found: dict[str, set[str]] = {}
+
+    def __call__(self, region_id: str) -> set[str]:
+        if region_id not in self.regions:
+            return set()
+        cached = self.found.get(region_id)
+        if cached is not None:
+            return cached
+        near = {region_id}
+        parent = self.regions[region_id].parent
+        while parent in self.regions and parent not in near:
+            near.add(parent)
+            parent = self.regions[parent].parent
+        self._add_subtree(near, region_id)
+        for member in (region_id, *self.children.get(region_id, ())):
+            for other in self.adjacent.get(member, ()):
+                self._add_subtree(near, other)
+        self.found[region_id] = near
+        return near
+
+    def _add_subtree(self, into: set[str], top: str) -> None:
+        into.add(top)
+        stack = list(self.children.get(top, ()))
         while stack:
             current = stack.pop()
-            if current not in family:
-                family.add(current)
-                stack.extend(children.get(current, ()))
-        near = set(family)
-        for member in (region_id, *children.get(region_id, ())):
-            for other in adjacent.get(member, ()):
-                stack = [other]
-                while stack:  # the adjacent region and everything inside it
-                    current = stack.pop()
-                    if current not in near:
-                        near.add(current)
-                        stack.extend(children.get(current, ()))
-        result[region_id] = near
-    return result
+            if current not in into:
+                into.add(current)
+                stack.extend(self.children.get(current, ()))
 
 
 def _check_ref(reader: _Reader, at: _Located, owner: str, kind: str, ref: str, table: dict[str, Any]) -> bool:
