@@ -101,7 +101,7 @@ def c_yaml(files: list[Path]) -> None:
 
 
 def load_section(root: Path, repeat: int, label: str) -> None:
-    files = sorted(list_files(root).values())
+    files = sorted(list_files(root).files.values())
     cache = tempfile.mkdtemp(prefix="nmt-bench-cache-")
     os.environ["NMT_REFERRAL_CACHE_DIR"] = cache
 

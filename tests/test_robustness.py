@@ -353,17 +353,58 @@ def test_alias_bomb_fails_fast_even_when_large(kb_dir: Path) -> None:
     assert any("gamma.yaml:1: anchors (&name) are not allowed" in p for p in problems)
 
 
-def test_junk_files_in_muscles_are_ignored(kb_dir: Path) -> None:
+def test_hidden_lock_and_backup_files_are_skipped_and_announced(kb_dir: Path) -> None:
     muscles = kb_dir / "muscles"
-    (muscles / "notes.txt").write_bytes(b"\x00\xff!!python/object/apply:os.system ['true']\n")
     (muscles / "gamma.yaml.bak").write_text("id: !foo x\n")
-    (muscles / "gamma.yml").write_text("- not: [a mapping\n")
     (muscles / ".DS_Store").write_bytes(os.urandom(512))
-    (muscles / "README").write_text("hello\n")
-    (muscles / "sub").mkdir()
-    (muscles / "sub" / "zeta.yaml").write_text("id: zeta\n")  # sub-folders are not read either
+    (muscles / ".#alpha.yaml").symlink_to("root@host.1234:1700000000")  # an editor's lock: dangling
+    (muscles / "alpha.yaml~").write_text("id: alpha\n")
     kb = nmt_referral.validate(kb_dir)
     assert sorted(kb.muscles) == ["alpha", "beta", "delta", "epsilon", "gamma"]
+    assert sorted(kb.skipped_files) == sorted(
+        f"muscles/{name}" for name in (".#alpha.yaml", ".DS_Store", "alpha.yaml~", "gamma.yaml.bak")
+    )
+    result = runner.invoke(app, ["validate", str(kb_dir)])
+    assert result.exit_code == 0 and "skipped 4 hidden, lock or backup file(s)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("gamma.yml", "end in .yaml"),
+        ("notes.txt", "not a knowledge-base file"),
+        ("README", "not a knowledge-base file"),
+    ],
+)
+def test_other_files_in_a_knowledge_base_folder_are_reported(kb_dir: Path, name: str, expected: str) -> None:
+    path = kb_dir / "muscles" / name
+    path.write_bytes(b"\x00\xff!!python/object/apply:os.system ['true']\n")
+    problems = problems_of(kb_dir)
+    assert any(p.startswith(f"{path}:") and expected in p for p in problems), problems
+
+
+def test_a_sub_folder_is_reported_not_silently_ignored(kb_dir: Path) -> None:
+    (kb_dir / "muscles" / "sub").mkdir()
+    (kb_dir / "muscles" / "sub" / "zeta.yaml").write_text("id: zeta\n")
+    assert any("sub-folders are not read" in p for p in problems_of(kb_dir))
+
+
+@pytest.mark.parametrize("kind", ["dangling_symlink", "directory", "fifo"])
+def test_a_vocabulary_file_that_is_not_a_regular_file_is_reported(kb_dir: Path, kind: str) -> None:
+    flags = kb_dir / "red_flags.yaml"
+    flags.unlink()
+    if kind == "dangling_symlink":
+        flags.symlink_to(kb_dir / "nowhere.yaml")
+    elif kind == "directory":
+        flags.mkdir()
+    elif hasattr(os, "mkfifo"):
+        os.mkfifo(flags)
+    else:  # pragma: no cover - no FIFOs here
+        pytest.skip("needs FIFOs")
+    problems = problems_of(kb_dir)  # never a load with no red flags at all
+    assert any(p.startswith(f"{flags}:") for p in problems), problems
+    result = runner.invoke(app, ["where", "temple", "--data", str(kb_dir)])
+    assert result.exit_code == 1  # every command behaves like validate
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
@@ -787,6 +828,40 @@ def test_unreadable_data_dir(kb_dir: Path) -> None:
         assert_no_traceback(result.stdout, result.stderr)
     finally:
         kb_dir.chmod(0o755)
+
+
+@pytest.mark.skipif(not POSIX, reason="POSIX permissions")
+@pytest.mark.skipif(IS_ROOT, reason="root reads directories regardless of their permissions")
+def test_unreadable_sub_folder(kb_dir: Path) -> None:
+    folder = kb_dir / "patterns"
+    folder.chmod(0)
+    try:
+        problems = problems_of(kb_dir)  # never "ok" with the folder's records missing
+        assert any(p.startswith(f"{folder}: cannot read folder") for p in problems), problems
+        result = runner.invoke(app, ["where", "temple", "--data", str(kb_dir)])
+        assert result.exit_code == 1
+        assert_no_traceback(result.stdout, result.stderr)
+    finally:
+        folder.chmod(0o755)
+
+
+def test_unreadable_sub_folder_simulated(kb_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same fault as test_unreadable_sub_folder, simulated so that it also runs as root."""
+    folder = kb_dir / "conditions"
+    folder.mkdir()
+    (folder / "more.yaml").write_text("conditions: []\n")
+    real_scandir = os.scandir
+
+    def deny(path: object) -> object:
+        if Path(str(path)) == folder:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", deny)
+    problems = problems_of(kb_dir)
+    assert f"{folder}: cannot read folder: Permission denied" in problems
+    result = runner.invoke(app, ["where", "temple", "--data", str(kb_dir)])
+    assert result.exit_code == 1 and f"{folder}: cannot read folder" in result.stderr
 
 
 # --------------------------------------------------------------------------------------------------

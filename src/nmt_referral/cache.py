@@ -201,19 +201,19 @@ def load_cached(root: Path, overlays: tuple[Path, ...]) -> KnowledgeBase:
     """
     from .loader import list_files, read_parts, read_sources
 
-    files = list_files(root, overlays)
-    contents = read_sources(files)
+    listing = list_files(root, overlays)
+    contents = read_sources(listing.files)
     directory = cache_dir()
-    unreadable = any(isinstance(data, Exception) for data in contents.values())
-    if directory is None or unreadable:  # an unreadable file is reported by read_parts, as validate does
-        return KnowledgeBase(read_parts(root, overlays, files, contents))
+    unreadable = listing.problems or any(isinstance(data, Exception) for data in contents.values())
+    if directory is None or unreadable:  # reported by read_parts with every other problem, as validate does
+        return KnowledgeBase(read_parts(root, overlays, listing, contents))
     key = cache_key(contents)
     path = directory / f"kb-{key[:32]}.pickle"
     cached = _read(path, key)
     if cached is not None:
         cached.root = str(root)
         return cached
-    kb = KnowledgeBase(read_parts(root, overlays, files, contents))
+    kb = KnowledgeBase(read_parts(root, overlays, listing, contents))
     kb.prepare()
     _write(directory, path, key, kb)
     return kb

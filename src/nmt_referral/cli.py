@@ -241,8 +241,13 @@ def validate(
         raise typer.Exit(EXIT_INVALID_KB) from None
     _echo(
         f"ok: {kb.root}: {len(kb.muscles)} muscles, {len(kb.trigger_points)} trigger points, "
-        f"{len(kb.regions)} regions, {len(kb.conditions)} condition terms, {len(kb.sources)} sources"
+        f"{len(kb.regions)} regions, {len(kb.conditions)} condition terms, {len(kb.sources)} sources, "
+        f"{len(kb.guides)} pain-guide lists"
     )
+    if kb.skipped_files:
+        shown = ", ".join(kb.skipped_files[:10]) + (", ..." if len(kb.skipped_files) > 10 else "")
+        rule = "names starting with . or ending with ~, .bak, .orig, .swp or .tmp"
+        _echo(f"skipped {len(kb.skipped_files)} hidden, lock or backup file(s) ({rule}): {shown}")
 
 
 def main() -> None:

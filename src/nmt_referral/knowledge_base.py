@@ -58,6 +58,8 @@ class KnowledgeBase:
 
     def __init__(self, parts: KnowledgeBaseParts) -> None:
         self.root = parts.root
+        self.skipped_files: tuple[str, ...] = parts.skipped
+        """Hidden, lock and backup files in the knowledge-base folders that were not read."""
         self.muscles: Mapping[str, Muscle] = MappingProxyType(dict(sorted(parts.muscles.items())))
         self.regions: Mapping[str, Region] = MappingProxyType(dict(parts.regions))
         self.conditions: Mapping[str, Condition] = MappingProxyType(dict(parts.conditions))

@@ -33,6 +33,7 @@ from .text import normalise
 __all__ = [
     "ENV_VAR",
     "KnowledgeBaseParts",
+    "Listing",
     "data_dir_from_env",
     "list_files",
     "packaged_data_dir",
@@ -42,6 +43,8 @@ __all__ = [
 
 ENV_VAR = "NMT_REFERRAL_DATA"
 MAX_FILES = 100_000
+SKIPPED_SUFFIXES = ("~", ".bak", ".orig", ".swp", ".tmp")
+"""Backup and temporary files an editor leaves beside a file: skipped (and announced), like hidden ones."""
 MAX_REGION_DEPTH = 32
 """Deepest region tree accepted (the packaged one is 5 levels deep); keeps every tree walk short."""
 _VOCABULARIES = ("sources", "phenomena", "regions", "conditions", "red_flags", "guides")
@@ -115,6 +118,7 @@ class KnowledgeBaseParts:
     guides: dict[str, Guide] = field(default_factory=dict)
     muscles: dict[str, Muscle] = field(default_factory=dict)
     files: tuple[Path, ...] = ()
+    skipped: tuple[str, ...] = ()
 
 
 @dataclass
@@ -194,21 +198,65 @@ def _strip_union_tags(loc: tuple[str | int, ...], data: Any) -> tuple[str | int,
     return tuple(kept)
 
 
-def _list_files(root: Path, reader: _Reader) -> dict[str, Path]:
-    """Relative path -> file, for the files of a knowledge base in ``root``."""
+def _list_files(root: Path, reader: _Reader, skipped: list[str]) -> dict[str, Path]:
+    """Relative path -> file, for the files of a knowledge base in ``root``.
+
+    Every entry met is read or reported: a ``<vocabulary>.yaml`` that exists but is no regular file (a
+    directory, a FIFO, a dangling symlink), an unreadable folder, a ``.yml`` or other file that is not
+    ``*.yaml`` and a sub-folder are problems; hidden, lock and backup files (a name starting with ``.``
+    or ending with one of ``SKIPPED_SUFFIXES``) are skipped and listed in ``skipped``.
+    """
     found: dict[str, Path] = {}
     for name in _VOCABULARIES:
         single = root / f"{name}.yaml"
-        if single.is_file():
-            found[f"{name}.yaml"] = single
-        for item in _yaml_entries(root / name):
+        if _exists(single):
+            found[f"{name}.yaml"] = single  # read_sources refuses it if it is not a regular file
+        for item in _folder_entries(root / name, reader, skipped, root):
             found[f"{name}/{item}"] = root / name / item
     for folder_name in ("muscles", "patterns"):
-        for item in _yaml_entries(root / folder_name):
+        for item in _folder_entries(root / folder_name, reader, skipped, root):
             found[f"{folder_name}/{item}"] = root / folder_name / item
     if len(found) > MAX_FILES:
         reader.problem(str(root), 0, f"more than {MAX_FILES} YAML files")
     return found
+
+
+def _exists(path: Path) -> bool:
+    """Whether anything at all is at ``path`` (a dangling symlink included)."""
+    try:
+        os.lstat(path)
+    except OSError:
+        return False
+    return True
+
+
+def _folder_entries(folder: Path, reader: _Reader, skipped: list[str], root: Path) -> list[str]:
+    """Sorted names of the ``*.yaml`` entries of ``folder``; the other entries skipped or reported."""
+    try:
+        with os.scandir(folder) as entries:
+            found = sorted((entry.name, entry.is_dir(follow_symlinks=False)) for entry in entries)
+    except FileNotFoundError:
+        return []
+    except NotADirectoryError:
+        reader.problem(str(folder), 0, "expected a folder of *.yaml files, found a file")
+        return []
+    except OSError as exc:
+        reader.problem(str(folder), 0, f"cannot read folder: {exc.strerror or exc}")
+        return []
+    names: list[str] = []
+    for name, is_dir in found:
+        shown = str(folder / name)
+        if name.startswith(".") or name.endswith(SKIPPED_SUFFIXES):
+            skipped.append(os.path.relpath(shown, root))
+        elif is_dir and not name.endswith(".yaml"):
+            reader.problem(shown, 0, "sub-folders are not read: move its files up or remove it")
+        elif name.endswith(".yaml"):
+            names.append(name)  # a directory or special file named *.yaml is refused when read
+        elif name.endswith(".yml"):
+            reader.problem(shown, 0, "not read: knowledge-base files end in .yaml; rename it")
+        else:
+            reader.problem(shown, 0, "not a knowledge-base file (expected *.yaml)")
+    return names
 
 
 def _check_root(root: Path) -> None:
@@ -228,32 +276,34 @@ def _check_root(root: Path) -> None:
         raise KnowledgeBaseError(str(root), [Problem(str(root), 0, problem)])
 
 
-def _yaml_entries(folder: Path) -> list[str]:
-    """Sorted names of the ``*.yaml`` entries of ``folder`` (none if it is not a directory)."""
-    try:
-        with os.scandir(folder) as entries:
-            return sorted(entry.name for entry in entries if entry.name.endswith(".yaml"))
-    except OSError:  # missing, not a directory, unreadable: no files (as Path.glob)
-        return []
+@dataclass(frozen=True)
+class Listing:
+    """The files of a knowledge base (overlays included), the files skipped and the problems met."""
+
+    files: dict[str, Path]
+    skipped: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
 
-def list_files(root: Path, overlays: Sequence[Path] = ()) -> dict[str, Path]:
+def list_files(root: Path, overlays: Sequence[Path] = ()) -> Listing:
     """Relative path -> file of every knowledge-base file, overlays replacing same-named files.
+
+    Problems with single entries (see ``_list_files``) are returned, for ``read_parts`` to report with
+    the others.
 
     Raises:
         KnowledgeBaseError: ``root`` is missing, not a directory or not a knowledge base.
     """
     reader = _Reader(root)
     files: dict[str, Path] = {}
+    skipped: list[str] = []
     for directory in (root, *overlays):
         if directory is root:
             _check_root(directory)
         else:
             _check_overlay(directory)
-        files.update(_list_files(directory, reader))
-    if reader.problems:
-        raise KnowledgeBaseError(str(root), reader.problems)
-    return files
+        files.update(_list_files(directory, reader, skipped))
+    return Listing(files, tuple(skipped), tuple(reader.problems))
 
 
 def read_sources(files: dict[str, Path]) -> dict[str, bytes | Exception]:
@@ -272,23 +322,25 @@ def read_sources(files: dict[str, Path]) -> dict[str, bytes | Exception]:
 def read_parts(
     root: Path,
     overlays: Sequence[Path] = (),
-    files: dict[str, Path] | None = None,
+    listing: Listing | None = None,
     contents: dict[str, bytes | Exception] | None = None,
 ) -> KnowledgeBaseParts:
     """Read and validate the knowledge base in ``root`` (plus overlay directories, later ones winning).
 
-    ``files`` and ``contents`` (from :func:`list_files` and :func:`read_sources`) let a caller parse
+    ``listing`` and ``contents`` (from :func:`list_files` and :func:`read_sources`) let a caller parse
     exactly the bytes it has already hashed; by default they are listed and read here.
 
     Raises:
         KnowledgeBaseError: with every problem found.
     """
     reader = _Reader(root)
-    if files is None:
-        files = list_files(root, overlays)
+    if listing is None:
+        listing = list_files(root, overlays)
+    files = listing.files
+    reader.problems.extend(listing.problems)
     if contents is None:
         contents = read_sources(files)
-    parts = KnowledgeBaseParts(root=str(root), files=tuple(files[k] for k in sorted(files)))
+    parts = KnowledgeBaseParts(root=str(root), files=tuple(files[k] for k in sorted(files)), skipped=listing.skipped)
     if "sources.yaml" not in files and not any(k.startswith("sources/") for k in files):
         reader.problem(str(root), 0, "missing sources.yaml (the bibliography every pattern cites)")
 
