@@ -55,13 +55,17 @@ DataOption = Annotated[
         metavar="DIR",
         envvar="NMT_REFERRAL_DATA",
         show_envvar=True,
+        readable=False,  # the loader reports an unreadable directory as a knowledge-base problem (exit 1)
         help="Knowledge-base directory to use instead of the packaged one.",
     ),
 ]
 OverlayOption = Annotated[
     list[Path] | None,
     typer.Option(
-        "--overlay", metavar="DIR", help="Extra knowledge-base directory layered over the main one (repeatable)."
+        "--overlay",
+        metavar="DIR",
+        readable=False,
+        help="Extra knowledge-base directory layered over the main one (repeatable).",
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of text.")]
@@ -223,7 +227,8 @@ def stats(json_output: JsonOption = False, data: DataOption = None, overlay: Ove
 @app.command()
 def validate(
     directory: Annotated[
-        Path | None, typer.Argument(metavar="[DIR]", help="Knowledge-base directory (default: the packaged one).")
+        Path | None,
+        typer.Argument(metavar="[DIR]", readable=False, help="Knowledge-base directory (default: the packaged one)."),
     ] = None,
     data: DataOption = None,
     overlay: OverlayOption = None,
