@@ -253,3 +253,24 @@ def test_a_wide_region_tree_loads(kb_dir: Path) -> None:
     (kb_dir / "regions" / "wide.yaml").write_text("\n".join(lines) + "\n")
     kb = nmt_referral.validate(kb_dir)
     assert len(kb.children("head")) >= 3000
+
+
+def test_one_invalid_record_is_one_problem_not_one_per_reference(tmp_path: Path) -> None:
+    """A source with an out-of-range year: reported on its line, the references to it summarised
+    there (not 500 "unknown source" problems with the real one last)."""
+    import shutil
+
+    from nmt_referral.loader import packaged_data_dir
+
+    target = tmp_path / "data"
+    shutil.copytree(packaged_data_dir(), target)
+    sources = target / "sources.yaml"
+    text = sources.read_text()
+    start = text.index("id: simons_travell_1999")
+    year = text.index("year: 1999", start)
+    sources.write_text(text[:year] + "year: 3999" + text[year + len("year: 1999") :])
+    problems = problems_of(target)
+    assert len(problems) == 2, problems
+    assert all(p.startswith(f"{sources}:") for p in problems)
+    assert any("year" in p for p in problems)
+    assert any("references to source 'simons_travell_1999' not checked" in p for p in problems)

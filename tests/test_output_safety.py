@@ -131,3 +131,46 @@ def test_non_latin_aliases_are_indexed_and_matched(kb_dir: Path) -> None:
         (site,) = kb.resolve_sites(typed)
         assert site.regions == ("temple",), typed
     assert kb.where("висок")[0].muscle.id
+
+
+# --------------------------------------------------------------------------- messages and odd values
+
+
+def test_a_huge_limit_means_all_and_a_huge_value_is_not_echoed_whole() -> None:
+    kb = nmt_referral.validate(KB_MINIMAL)
+    assert kb.search_muscles("alpha", limit=10**30)
+    assert len(kb.where("temple", limit=10**30)) == len(kb.where("temple"))
+    with pytest.raises(nmt_referral.InvalidQueryError) as caught:
+        kb.where("temple", side="x" * 131_000)
+    assert len(str(caught.value)) < 200
+    result = runner.invoke(app, ["where", "temple", "--side", "y" * 131_000, "--data", str(KB_MINIMAL)])
+    assert result.exit_code == 2 and len(result.stderr) < 300
+
+
+def test_a_utf32_file_is_called_utf32(kb_dir: Path) -> None:
+    path = kb_dir / "muscles" / "gamma.yaml"
+    path.write_bytes(path.read_text().encode("utf-32"))
+    with pytest.raises(KnowledgeBaseError) as caught:
+        nmt_referral.validate(kb_dir)
+    assert any("UTF-32" in p.message and str(path) == p.path for p in caught.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [("'2001-12-14'", "2001-12-14"), ("2001-12-14", "2001-12-14"), ("0o17", "0o17"), ("1e3", "1e3")],
+)
+def test_text_that_looks_like_a_date_or_number_is_kept_as_typed(kb_dir: Path, written: str, kept: str) -> None:
+    path = kb_dir / "muscles" / "gamma.yaml"
+    path.write_text(path.read_text().replace("name: Gamma muscle", f"name: {written}"))
+    assert nmt_referral.validate(kb_dir).muscles["gamma"].name == kept
+
+
+@pytest.mark.parametrize("written", ["017", "0x1F", "yes", "off", "1.5e3", "null", "12:30:00"])
+def test_a_name_that_yaml_reads_as_a_number_or_boolean_is_refused_at_its_line(kb_dir: Path, written: str) -> None:
+    path = kb_dir / "muscles" / "gamma.yaml"
+    text = path.read_text()
+    line = text[: text.index("name: Gamma muscle")].count("\n") + 1
+    path.write_text(text.replace("name: Gamma muscle", f"name: {written}"))
+    with pytest.raises(KnowledgeBaseError) as caught:
+        nmt_referral.validate(kb_dir)
+    assert any(p.path == str(path) and p.line == line for p in caught.value.problems), caught.value.problems

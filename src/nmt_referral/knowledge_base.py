@@ -463,7 +463,7 @@ class KnowledgeBase:
         """
         from .text import MAX_QUERY_LENGTH
 
-        check_limit(limit, optional=False)
+        limit = check_limit(limit, optional=False) or 1
         if not isinstance(text, str) or len(text) > MAX_QUERY_LENGTH:
             return []
         names = self.muscle_names()

@@ -49,45 +49,26 @@ MAX_REGION_DEPTH = 32
 """Deepest region tree accepted (the packaged one is 5 levels deep); keeps every tree walk short."""
 _VOCABULARIES = ("sources", "phenomena", "regions", "conditions", "red_flags", "guides")
 _M = TypeVar("_M", bound=BaseModel)
-_SINGULAR = {"regions": "region", "conditions": "condition", "phenomena": "phenomenon", "muscles": "muscle"}
-
-
-class _File(BaseModel):
-    model_config = {"frozen": True, "extra": "forbid", "defer_build": True}
-
-
-class SourcesFile(_File):
-    sources: tuple[Source, ...] = ()
-
-
-class PhenomenaFile(_File):
-    phenomena: tuple[Phenomenon, ...] = ()
-
-
-class RegionsFile(_File):
-    regions: tuple[Region, ...] = ()
-
-
-class ConditionsFile(_File):
-    conditions: tuple[Condition, ...] = ()
-
-
-class RedFlagsFile(_File):
-    red_flags: tuple[RedFlag, ...] = ()
-
-
-class GuidesFile(_File):
-    guides: tuple[Guide, ...] = ()
-
-
-_FILE_MODELS: dict[str, type[_File]] = {
-    "sources": SourcesFile,
-    "phenomena": PhenomenaFile,
-    "regions": RegionsFile,
-    "conditions": ConditionsFile,
-    "red_flags": RedFlagsFile,
-    "guides": GuidesFile,
+_SINGULAR = {
+    "regions": "region",
+    "conditions": "condition",
+    "phenomena": "phenomenon",
+    "muscles": "muscle",
+    "sources": "source",
+    "red_flags": "red flag",
+    "guides": "guide",
 }
+
+
+_RECORD_MODELS: dict[str, type[BaseModel]] = {
+    "sources": Source,
+    "phenomena": Phenomenon,
+    "regions": Region,
+    "conditions": Condition,
+    "red_flags": RedFlag,
+    "guides": Guide,
+}
+"""The record model of each vocabulary (files hold ``<vocabulary>: [records]``)."""
 
 
 def packaged_data_dir() -> Path:
@@ -134,11 +115,21 @@ class _Reader:
         self.root = root
         self.problems: list[Problem] = []
         self.where: dict[tuple[str, str], _Located] = {}
+        self.failed: dict[tuple[str, str], _Located] = {}  # (kind, id) of records that failed validation
+        self.consequences: dict[tuple[str, str], int] = {}  # references to them, not reported one by one
 
     def problem(self, path: str, line: int, message: str) -> None:
         self.problems.append(Problem(path, line, message))
 
     def read(self, path: Path, model: type[_M], raw: bytes | Exception | None = None) -> tuple[_M | None, Any]:
+        """Parse and validate one file as ``model``; problems are recorded, None returned."""
+        document = self.read_document(path, raw)
+        if document is None:
+            return None, None
+        return self.validate(str(path), document, model, document.data, ()), document
+
+    def read_document(self, path: Path, raw: bytes | Exception | None = None) -> Any:
+        """The parsed YAML document of a file whose top level is a mapping, or None (problem recorded)."""
         from .yaml_reader import YamlProblem, read_yaml
 
         shown = str(path)
@@ -148,19 +139,26 @@ class _Reader:
             document = read_yaml(path, raw)
         except YamlProblem as exc:
             self.problem(shown, exc.line, exc.message)
-            return None, None
+            return None
         except OSError as exc:
             self.problem(shown, 0, f"cannot read file: {exc.strerror or exc}")
-            return None, None
+            return None
         if document.data is None:
             self.problem(shown, 1, "file is empty")
-            return None, None
+            return None
         if not isinstance(document.data, dict):
             kind = type(document.data).__name__
             self.problem(shown, 1, f"expected a mapping at the top of the file, found a {kind}")
-            return None, None
+            return None
+        return document
+
+    def validate(
+        self, shown: str, document: Any, model: type[_M], data: Any, prefix: tuple[str | int, ...]
+    ) -> _M | None:
+        """``model.model_validate(data)``, or None with every error recorded at its line (``prefix``:
+        where ``data`` sits in the document)."""
         try:
-            return model.model_validate(document.data), document
+            return model.model_validate(data)
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
             for error in errors:
@@ -170,7 +168,7 @@ class _Reader:
                     for other in errors
                 ):
                     continue  # "needs at least 1 item" only because its items failed: already said
-                loc = _strip_union_tags(loc, document.data)
+                loc = (*prefix, *_strip_union_tags(loc, data))
                 where = ".".join(str(part) for part in loc)
                 message = error["msg"]
                 if error["type"] == "extra_forbidden":
@@ -178,7 +176,7 @@ class _Reader:
                 elif where:
                     message = f"{where}: {message}"
                 self.problem(shown, document.line_of(loc), message)
-            return None, None
+            return None
 
 
 def _strip_union_tags(loc: tuple[str | int, ...], data: Any) -> tuple[str | int, ...]:
@@ -344,15 +342,9 @@ def read_parts(
     if "sources.yaml" not in files and not any(k.startswith("sources/") for k in files):
         reader.problem(str(root), 0, "missing sources.yaml (the bibliography every pattern cites)")
 
-    for name, model in _FILE_MODELS.items():
+    for name, model in _RECORD_MODELS.items():
         for rel in sorted(k for k in files if k == f"{name}.yaml" or k.startswith(f"{name}/")):
-            parsed, document = reader.read(files[rel], model, contents.get(rel))
-            if parsed is None:
-                continue
-            records = getattr(parsed, name)
-            for index, record in enumerate(records):
-                located = _Located(str(files[rel]), document.line_of((name, index)))
-                _add(reader, getattr(parts, name), record, name, located)
+            _read_vocabulary(reader, parts, files[rel], name, model, contents.get(rel))
 
     specs: dict[str, tuple[MuscleSpec, _Located, Any]] = {}
     unreadable: set[str] = set()  # muscle ids whose file failed: no consequential problems for them
@@ -389,8 +381,14 @@ def read_parts(
     _check_vocabulary_references(reader, parts)
     _build_muscles(reader, parts, specs, pattern_files, unreadable)
     if tree_ok:  # the guides' check walks the tree: only a sound, bounded one
-        _check_guides(reader, parts, unreadable)
+        _check_guides(reader, parts, unreadable | set(specs))
     _check_names(reader, parts)
+    for (kind, ref), count in reader.consequences.items():
+        at = reader.failed[(kind, ref)]
+        plural = "s" if count != 1 else ""
+        reader.problem(
+            at.path, at.line, f"{count} reference{plural} to {kind} {ref!r} not checked: fix its problems above"
+        )
     if reader.problems:
         raise KnowledgeBaseError(str(root), reader.problems)
     return parts
@@ -399,6 +397,38 @@ def read_parts(
 def _check_overlay(directory: Path) -> None:
     if not directory.is_dir():
         raise KnowledgeBaseError(str(directory), [Problem(str(directory), 0, "overlay is not a directory")])
+
+
+def _read_vocabulary(
+    reader: _Reader,
+    parts: KnowledgeBaseParts,
+    path: Path,
+    name: str,
+    model: type[BaseModel],
+    raw: bytes | Exception | None,
+) -> None:
+    """Read a vocabulary file record by record: one invalid record is reported alone, and the references
+    to it are summarised on it instead of each being reported as unknown."""
+    document = reader.read_document(path, raw)
+    if document is None:
+        return
+    shown = str(path)
+    for key in document.data:
+        if key != name:
+            reader.problem(shown, document.line_of((key,)), f"unknown key {key!r} (this file holds {name}:)")
+    items = document.data.get(name, [])
+    if not isinstance(items, list):
+        reader.problem(shown, document.line_of((name,)), f"{name}: expected a list")
+        return
+    for index, item in enumerate(items):
+        located = _Located(shown, document.line_of((name, index)))
+        record = reader.validate(shown, document, model, item, (name, index))
+        if record is None:
+            record_id = item.get("id") if isinstance(item, dict) else None
+            if isinstance(record_id, str):
+                reader.failed.setdefault((_SINGULAR[name], record_id), located)
+            continue
+        _add(reader, getattr(parts, name), record, name, located)
 
 
 def _add(reader: _Reader, table: dict[str, Any], record: Any, kind: str, located: _Located) -> None:
@@ -488,8 +518,11 @@ def _check_vocabulary_references(reader: _Reader, parts: KnowledgeBaseParts) -> 
             _check_ref(reader, at, f"guide {guide.id!r}", "condition", condition_id, parts.conditions)
 
 
-def _check_guides(reader: _Reader, parts: KnowledgeBaseParts, unreadable: set[str]) -> None:
-    """Every muscle a guide lists exists and refers pain to the guide's area or next to it."""
+def _check_guides(reader: _Reader, parts: KnowledgeBaseParts, defined: set[str]) -> None:
+    """Every muscle a guide lists exists and refers pain to the guide's area or next to it.
+
+    ``defined``: ids of the muscles that have a file (readable or not); one that is defined but was not
+    built because of problems of its own is not reported again here."""
     if not parts.guides:
         return
     related = _Related(parts.regions)
@@ -512,8 +545,8 @@ def _check_guides(reader: _Reader, parts: KnowledgeBaseParts, unreadable: set[st
             if muscle_id in seen:
                 reader.problem(at.path, at.line, f"guide {guide.id!r}: muscle {muscle_id!r} listed twice")
             seen.add(muscle_id)
-            if muscle_id in unreadable:
-                continue
+            if muscle_id not in parts.muscles and muscle_id in defined:
+                continue  # its own file has problems, reported there
             if not _check_ref(reader, at, f"guide {guide.id!r}", "muscle", muscle_id, parts.muscles):
                 continue
             if near and not zones.get(muscle_id, set()) & near:
@@ -574,6 +607,9 @@ class _Related:
 def _check_ref(reader: _Reader, at: _Located, owner: str, kind: str, ref: str, table: dict[str, Any]) -> bool:
     if ref in table:
         return True
+    if (kind, ref) in reader.failed:  # the record exists but is invalid: said once, on the record
+        reader.consequences[(kind, ref)] = reader.consequences.get((kind, ref), 0) + 1
+        return False
     reader.problem(at.path, at.line, f"{owner}: unknown {kind} {ref!r}" + _did_you_mean(ref, table))
     return False
 

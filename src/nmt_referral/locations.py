@@ -36,6 +36,22 @@ LOOSE_RESEMBLANCE = 75.0
 misspelling of it: a fuzzy match that drops it is refused."""
 
 
+MAX_LIMIT = 1_000_000
+"""A limit above this is taken as "all" (no knowledge base has that many candidates)."""
+_ECHO_LENGTH = 60
+"""A bad value is echoed in an error message up to this many characters."""
+
+
+def _shown(value: object) -> str:
+    """``repr(value)``, cut to ``_ECHO_LENGTH`` characters: a 100 KB argument is not echoed whole."""
+    text = (
+        repr(value)
+        if not isinstance(value, int) or value.bit_length() < 200
+        else f"<integer of {value.bit_length()} bits>"
+    )
+    return text if len(text) <= _ECHO_LENGTH else text[: _ECHO_LENGTH - 3] + "..."
+
+
 def check_text(text: object, what: str) -> str:
     """Validate a user-typed phrase: a non-blank string of printable characters, not too long.
 
@@ -64,7 +80,7 @@ def check_side(side: object) -> BodySide | None:
         value = {"l": "left", "r": "right"}.get(side.strip().casefold(), side.strip().casefold())
         if value in SIDES:
             return value
-    raise InvalidQueryError(f"side must be 'left' or 'right', not {side!r}")
+    raise InvalidQueryError(f"side must be 'left' or 'right', not {_shown(side)}")
 
 
 def check_limit(limit: object, *, optional: bool = True) -> int | None:
@@ -76,8 +92,8 @@ def check_limit(limit: object, *, optional: bool = True) -> int | None:
     if limit is None and optional:
         return None
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise InvalidQueryError(f"limit must be a positive whole number, not {limit!r}")
-    return limit
+        raise InvalidQueryError(f"limit must be a positive whole number, not {_shown(limit)}")
+    return min(limit, MAX_LIMIT)  # more than every candidate there can be is all of them
 
 
 def resolve_location(kb: KnowledgeBase, text: str, *, side: BodySide | None = None) -> LocationResolution:

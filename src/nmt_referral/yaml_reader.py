@@ -87,6 +87,8 @@ def read_yaml(path: Path, raw: bytes | None = None) -> Document:
         raw = _read_bounded(path)
     if len(raw) > MAX_FILE_BYTES:
         raise YamlProblem(0, f"file is larger than {MAX_FILE_BYTES // 1024} KiB")
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise YamlProblem(1, "file is UTF-32 (UTF-32 byte-order mark); save it as UTF-8")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise YamlProblem(1, "file is UTF-16 (UTF-16 byte-order mark); save it as UTF-8")
     if raw.startswith(b"\xef\xbb\xbf"):
