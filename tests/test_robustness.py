@@ -457,6 +457,48 @@ def test_odd_file_system_entries_named_yaml(kb_dir: Path, make: object, expected
     assert any(p.startswith(f"{path}: {expected}") for p in problems), problems
 
 
+def _sparse(path: Path, size: int) -> None:
+    """A file of ``size`` bytes that takes no disk space."""
+    path.touch()
+    os.truncate(path, size)
+
+
+@pytest.mark.skipif(not POSIX, reason="FIFOs, symlinks and /dev/zero")
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda p: os.mkfifo(p), "not a regular file"),
+        (lambda p: p.symlink_to("/dev/zero"), "not a regular file"),
+        (lambda p: p.symlink_to("/dev/urandom"), "not a regular file"),
+        (lambda p: _sparse(p, 8 * 1024**3), "file is larger than"),
+        (lambda p: p.symlink_to(p), "cannot read file"),
+    ],
+    ids=["fifo", "dev_zero", "dev_urandom", "sparse_8gib", "symlink_loop"],
+)
+def test_the_query_path_checks_files_before_reading_them(kb_dir: Path, make: object, expected: str) -> None:
+    """load() with the compiled cache on (as every query command) reads each file once, after its
+    checks: no hang, no MemoryError, no OSError; the same problem as validate, exit 1 from the CLI."""
+    path = kb_dir / "muscles" / "zeta.yaml"
+    make(path)  # type: ignore[operator]
+    started = time.perf_counter()
+    with pytest.raises(KnowledgeBaseError) as caught:
+        nmt_referral.load(kb_dir)
+    assert time.perf_counter() - started < FAST
+    assert any(str(p).startswith(f"{path}: {expected}") for p in caught.value.problems), caught.value.problems
+    result = runner.invoke(app, ["where", "temple", "--data", str(kb_dir)])
+    assert result.exit_code == 1 and expected in result.stderr
+    assert_no_traceback(result.stdout, result.stderr)
+
+
+def test_a_file_name_cannot_forge_problem_lines(kb_dir: Path) -> None:
+    path = kb_dir / "muscles" / "gamma\nfake.yaml:1: all is well\n.yaml"
+    path.write_text("id: gamma\n")
+    result = runner.invoke(app, ["validate", str(kb_dir)])
+    assert result.exit_code == 1
+    assert not any(line.startswith("fake.yaml") for line in result.stdout.splitlines())
+    assert "\\n" in result.stdout  # the newline is shown escaped, inside one problem line
+
+
 def test_hostile_file_through_the_cli_exits_1_with_file_and_line(kb_dir: Path) -> None:
     path = kb_dir / "muscles" / "gamma.yaml"
     path.write_bytes(b"id: gamma\nname: !!python/object/apply:os.system ['true']\n")
