@@ -209,11 +209,11 @@ def test_entries_are_owner_only_and_old_ones_are_evicted(kb_dir: Path, cache: Pa
 
 def test_the_key_is_the_hash_of_the_bytes_parsed(kb_dir: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An edit landing between hashing and parsing must not be stored under the old content's key."""
-    from nmt_referral import yaml_reader
+    from nmt_referral import files as reading
 
     pattern = kb_dir / "patterns" / "epsilon.yaml"
     reads: list[Path] = []
-    real = yaml_reader.read_bytes
+    real = reading.read_bytes
 
     def read_and_edit(path: Path) -> bytes:
         data = real(path)
@@ -222,11 +222,11 @@ def test_the_key_is_the_hash_of_the_bytes_parsed(kb_dir: Path, cache: Path, monk
             pattern.write_text(pattern.read_text().replace("essential: [temple]", "essential: [forehead]"))
         return data
 
-    monkeypatch.setattr(yaml_reader, "read_bytes", read_and_edit)
+    monkeypatch.setattr(reading, "read_bytes", read_and_edit)
     kb = nmt_referral.load(kb_dir)
     assert reads.count(pattern) == 1  # read once
     assert "epsilon" in [c.muscle.id for c in kb.where("temple")]  # the bytes that were read
-    monkeypatch.setattr(yaml_reader, "read_bytes", real)
+    monkeypatch.setattr(reading, "read_bytes", real)
     nmt_referral.clear_cache()
     now = nmt_referral.load(kb_dir)  # the new content has another key: never the old answer
     assert "epsilon" in [c.muscle.id for c in now.where("forehead")]

@@ -130,14 +130,15 @@ class _Reader:
 
     def read_document(self, path: Path, raw: bytes | Exception | None = None) -> Any:
         """The parsed YAML document of a file whose top level is a mapping, or None (problem recorded)."""
-        from .yaml_reader import YamlProblem, read_yaml
+        from .files import FileProblem
+        from .yaml_reader import read_yaml
 
         shown = str(path)
         try:
             if isinstance(raw, Exception):
                 raise raw
             document = read_yaml(path, raw)
-        except YamlProblem as exc:
+        except FileProblem as exc:
             self.problem(shown, exc.line, exc.message)
             return None
         except OSError as exc:
@@ -306,13 +307,13 @@ def list_files(root: Path, overlays: Sequence[Path] = ()) -> Listing:
 
 def read_sources(files: dict[str, Path]) -> dict[str, bytes | Exception]:
     """Each listed file's bytes, read once (bounded, regular files only), or why it could not be read."""
-    from .yaml_reader import YamlProblem, read_bytes
+    from . import files as reading
 
     contents: dict[str, bytes | Exception] = {}
     for rel in sorted(files):
         try:
-            contents[rel] = read_bytes(files[rel])
-        except (OSError, YamlProblem) as exc:
+            contents[rel] = reading.read_bytes(files[rel])
+        except (OSError, reading.FileProblem) as exc:
             contents[rel] = exc
     return contents
 

@@ -9,8 +9,6 @@ name it. The C parser is used when PyYAML was built with it.
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +16,10 @@ from typing import Any
 
 import yaml
 
-__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "Document", "YamlProblem", "read_bytes", "read_yaml"]
+from .files import MAX_FILE_BYTES, FileProblem, read_bytes
 
-MAX_FILE_BYTES = 1024 * 1024
-"""Largest knowledge-base file accepted (1 MiB; the largest shipped file is a few KiB)."""
+__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "Document", "YamlProblem", "read_yaml"]
+
 MAX_DEPTH = 32
 """Deepest nesting of mappings and sequences accepted (the schema needs 5)."""
 
@@ -38,13 +36,8 @@ _TEXT_TAGS = {f"{_STANDARD}{name}" for name in ("timestamp", "str")}
 _CONSTRUCTOR = yaml.SafeLoader("")  # used only to convert plain int/float/bool/null scalars
 
 
-class YamlProblem(Exception):
+class YamlProblem(FileProblem):
     """The file is not acceptable YAML for the knowledge base (``line`` 0 means the whole file)."""
-
-    def __init__(self, line: int, message: str) -> None:
-        self.line = line
-        self.message = message
-        super().__init__(line, message)
 
 
 @dataclass
@@ -63,17 +56,6 @@ class Document:
         return 1
 
 
-def read_bytes(path: Path) -> bytes:
-    """The bytes of one knowledge-base file, read once: a regular file only (a FIFO or device is never
-    read from), at most ``MAX_FILE_BYTES + 1`` bytes.
-
-    Raises:
-        YamlProblem: not a regular file.
-        OSError: the file cannot be opened.
-    """
-    return _read_bounded(path)
-
-
 def read_yaml(path: Path, raw: bytes | None = None) -> Document:
     """Read one knowledge-base YAML file strictly (``raw``: its bytes, when already read).
 
@@ -84,7 +66,7 @@ def read_yaml(path: Path, raw: bytes | None = None) -> Document:
         OSError: the file cannot be opened (the caller reports it).
     """
     if raw is None:
-        raw = _read_bounded(path)
+        raw = read_bytes(path)
     if len(raw) > MAX_FILE_BYTES:
         raise YamlProblem(0, f"file is larger than {MAX_FILE_BYTES // 1024} KiB")
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
@@ -114,18 +96,6 @@ def read_yaml(path: Path, raw: bytes | None = None) -> Document:
         raise YamlProblem(0, f"YAML error: {exc}") from None
     except RecursionError:  # pragma: no cover - the depth limit fires first
         raise YamlProblem(0, "nesting is too deep") from None
-
-
-def _read_bounded(path: Path) -> bytes:
-    """At most ``MAX_FILE_BYTES + 1`` bytes of a regular file; a FIFO, device etc. is refused.
-
-    The file is opened non-blocking, so a FIFO named ``*.yaml`` cannot hang the loader.
-    """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise YamlProblem(0, "not a regular file")
-        return handle.read(MAX_FILE_BYTES + 1)
 
 
 def _events(text: str) -> Iterator[yaml.Event]:
