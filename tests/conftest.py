@@ -14,6 +14,7 @@ from nmt_referral import KnowledgeBase
 FIXTURES = Path(__file__).parent / "fixtures"
 KB_MINIMAL = FIXTURES / "kb_minimal"
 KB_GUIDED = FIXTURES / "kb_guided"
+FIGURES_MINIMAL = FIXTURES / "figures_minimal"
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +39,15 @@ def kb_dir(tmp_path: Path) -> Path:
 def kb_minimal() -> KnowledgeBase:
     """The minimal fixture knowledge base, loaded."""
     return nmt_referral.validate(KB_MINIMAL)
+
+
+@pytest.fixture
+def maps_dir(tmp_path: Path) -> Path:
+    """A private copy of the minimal knowledge base with toy body charts (figures/)."""
+    target = tmp_path / "kb_maps"
+    shutil.copytree(KB_MINIMAL, target)
+    shutil.copytree(FIGURES_MINIMAL, target / "figures")
+    return target
 
 
 @pytest.fixture

@@ -178,6 +178,71 @@ def flag(
     _echo(json_document(found) if json_output else flag_text(found))
 
 
+@app.command(name="map")
+def map_command(
+    name: Annotated[str, typer.Argument(metavar="MUSCLE", help='Muscle name, alias or abbreviation ("SCM").')],
+    trigger_point: Annotated[
+        str | None, typer.Option("--trigger-point", "-t", metavar="ID", help="Draw one trigger point only.")
+    ] = None,
+    side: Annotated[
+        str | None, typer.Option("--side", metavar="left|right", help="Side of the trigger point (default: right).")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write FILE.svg or FILE.png (PNG needs the png extra); else SVG on stdout.",
+        ),
+    ] = None,
+    data: DataOption = None,
+    overlay: OverlayOption = None,
+) -> None:
+    """Draw a muscle's referral pattern on body charts: essential zones solid, spillover stippled, an X at
+    each trigger point, the patient's R and L marked. SVG to stdout, or -o FILE.svg / FILE.png."""
+    kind = None if output is None else output.suffix.lower()
+    if output is not None and kind not in (".svg", ".png"):
+        _fail(_usage(f"unknown output type {output.suffix or '(none)'!r}: use .svg or .png"))
+    kb = _load(data, overlay)
+    try:
+        from .maps import referral_map, svg_to_png
+
+        svg = referral_map(kb, name, trigger_point=trigger_point, side=side)
+        content = svg_to_png(svg) if kind == ".png" else svg.encode("utf-8")
+    except NmtReferralError as error:
+        _fail(error)
+    if output is None:
+        _echo(svg.rstrip("\n"))
+        return
+    try:
+        _write_atomically(output, content)
+    except OSError as error:
+        _fail(_usage(f"cannot write {str(output)[:200]}: {error.strerror or error}"))
+    _echo(f"wrote {output}", err=True)
+
+
+def _usage(message: str) -> NmtReferralError:
+    from .errors import InvalidQueryError
+
+    return InvalidQueryError(message)
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    """Write the whole file or nothing: a temporary file beside it, renamed into place."""
+    import tempfile
+
+    directory = path.parent if str(path.parent) else Path(".")
+    handle = tempfile.NamedTemporaryFile(dir=directory, prefix=f".{path.name}.", delete=False)  # noqa: SIM115
+    try:
+        with handle:
+            handle.write(content)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
 @app.command()
 def muscle(
     name: Annotated[str, typer.Argument(metavar="NAME", help='Muscle name, alias or abbreviation ("SCM", "QL").')],

@@ -496,6 +496,17 @@ class KnowledgeBase:
         """
         return resolve_sites(self, text, side=side)
 
+    def referral_map(self, muscle: str, *, trigger_point: str | None = None, side: str | None = None) -> str:
+        """The referral map of a muscle (or one of its trigger points) as SVG text; see docs/maps.md.
+
+        Raises:
+            UnknownMuscleError: no such muscle. InvalidQueryError: unknown trigger point or bad side.
+            KnowledgeBaseError: the knowledge base has no (valid) body charts.
+        """
+        from .maps import referral_map
+
+        return referral_map(self, muscle, trigger_point=trigger_point, side=side)
+
     def where(self, *locations: str, side: str | None = None, limit: int | None = None) -> QueryResult:
         """Reverse lookup: muscles whose trigger points refer pain to the given locations, best first.
 

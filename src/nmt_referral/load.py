@@ -61,10 +61,20 @@ def load(data: PathLike | None = None, *, overlays: Sequence[PathLike] = ()) -> 
 
 
 def validate(data: PathLike | None = None, *, overlays: Sequence[PathLike] = ()) -> KnowledgeBase:
-    """Load a knowledge base afresh, bypassing every cache; raises KnowledgeBaseError if invalid."""
+    """Load a knowledge base afresh, bypassing every cache, and check its body charts (``figures/``,
+    when it has any); raises KnowledgeBaseError if invalid."""
     from .loader import read_parts
 
-    return KnowledgeBase(read_parts(resolve_data_dir(data), tuple(Path(p) for p in overlays)))
+    root = resolve_data_dir(data)
+    kb = KnowledgeBase(read_parts(root, tuple(Path(p) for p in overlays)))
+    if (root / "figures").is_dir():
+        from .errors import KnowledgeBaseError
+        from .maps.geometry import check_figures, load_figures
+
+        problems = check_figures(kb, load_figures(root))
+        if problems:
+            raise KnowledgeBaseError(str(root), problems)
+    return kb
 
 
 def clear_cache() -> None:

@@ -1,0 +1,254 @@
+"""Drawing referral patterns on the body charts, as self-contained, deterministic SVG.
+
+A map shows, for each trigger point of a muscle (or one of them), its essential zones solid and its
+spillover zones stippled, on every view they touch, with an X at the trigger point, "R" and "L" on the
+views (the patient's sides), a title, a legend and a source credit. Every zone element carries
+``data-region``, ``data-zone`` and ``data-side``; every trigger-point mark ``data-trigger-point``; each a
+``<title>``. No script, no external reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+from xml.sax.saxutils import escape, quoteattr
+
+from ..errors import InvalidQueryError
+from ..locations import check_side
+from .geometry import Figures, Mark, Shape, View, load_figures
+
+if TYPE_CHECKING:
+    from ..knowledge_base import KnowledgeBase
+    from ..models import BodySide, Muscle, TriggerPoint
+
+__all__ = ["PANEL_HEIGHT", "referral_map"]
+
+PANEL_HEIGHT = 520.0
+"""Height of every view in the picture (views are scaled to it), in SVG user units."""
+_GAP = 24.0
+_TOP = 64.0
+_BOTTOM = 96.0
+_ESSENTIAL = "#c8102e"
+_VIEW_ORDER = ("head", "front", "back")
+SideName = Literal["left", "right", "midline"]
+
+
+@dataclass(frozen=True)
+class _Zone:
+    shape: Shape
+    side: SideName
+    zone: str  # essential | spillover
+    trigger_point: TriggerPoint
+
+
+def referral_map(
+    kb: KnowledgeBase,
+    muscle: str,
+    *,
+    trigger_point: str | None = None,
+    side: str | None = None,
+    figures: Figures | None = None,
+) -> str:
+    """The referral map of a muscle (or one of its trigger points) as SVG text.
+
+    Parameters:
+        muscle: a muscle name, alias or id (as ``kb.muscle``).
+        trigger_point: one trigger point's id (default: all of the muscle's).
+        side: the side of the trigger point, "left" or "right" (default: right).
+        figures: the body charts (default: those of the knowledge base's directory).
+
+    Raises:
+        UnknownMuscleError: no such muscle. InvalidQueryError: unknown trigger point or bad side.
+        KnowledgeBaseError: the knowledge base has no body charts, or they are invalid.
+    """
+    found = kb.muscle(muscle)
+    trp_side: BodySide = check_side(side) or "right"
+    points = _trigger_points(found, trigger_point)
+    figures = figures if figures is not None else load_figures(kb.root)
+    if not figures.views:
+        from ..errors import KnowledgeBaseError, Problem
+
+        raise KnowledgeBaseError(kb.root, [Problem(kb.root, 0, "no body charts (figures/views/*.yaml)")])
+    zones = [zone for trp in points for zone in _zones(kb, figures, trp, trp_side)]
+    marks = [
+        (mark, kb.trigger_points[mark.trigger_point])
+        for mark in figures.marks
+        if mark.trigger_point in {t.id for t in points}
+    ]
+    views = [v for v in _VIEW_ORDER if v in figures.views]
+    views += sorted(v for v in figures.views if v not in views)
+    shown = [v for v in views if any(z.shape.view == v for z in zones) or any(m.view == v for m, _t in marks)]
+    if not shown:
+        shown = [v for v in ("front", "back") if v in figures.views] or views[:1]
+    title = f"{found.name}: referral pattern" + (f" of {points[0].name}" if trigger_point else "")
+    sources = sorted({s for trp in points for s in trp.pattern.sources})
+    credit_sources = "; ".join(_short_citation(kb, s) for s in sources)
+    credits = sorted({figures.views[v].credit for v in shown})
+    return _svg(kb, figures, shown, zones, marks, trp_side, title, credit_sources, credits)
+
+
+def _trigger_points(muscle: Muscle, trigger_point: str | None) -> list[TriggerPoint]:
+    if trigger_point is None:
+        return list(muscle.trigger_points)
+    wanted = [t for t in muscle.trigger_points if t.id == trigger_point or t.id == f"{muscle.id}_{trigger_point}"]
+    if not wanted:
+        known = ", ".join(t.id for t in muscle.trigger_points)
+        raise InvalidQueryError(f"{muscle.name} has no trigger point {trigger_point[:60]!r} (it has: {known})")
+    return wanted
+
+
+def _zone_sides(pattern_side: str, zone_side: str | None, trp_side: BodySide) -> list[SideName]:
+    side = zone_side or pattern_side
+    other: BodySide = "left" if trp_side == "right" else "right"
+    if side == "ipsilateral":
+        return [trp_side]
+    if side == "contralateral":
+        return [other]
+    return [trp_side, other]  # bilateral and midline patterns: both sides (midline shapes once)
+
+
+def _zones(kb: KnowledgeBase, figures: Figures, trp: TriggerPoint, trp_side: BodySide) -> list[_Zone]:
+    found: list[_Zone] = []
+    pattern = trp.pattern
+    for kind in ("essential", "spillover"):
+        for zone in getattr(pattern, kind):
+            shapes = figures.shapes_of(zone.region)
+            if not shapes:  # a parent drawn as the union of its children
+                inner = set(kb.descendants(zone.region))
+                shapes = [s for s in figures.shapes if s.region in inner]
+            for shape in shapes:
+                if shape.midline:
+                    found.append(_Zone(shape, "midline", kind, trp))
+                    continue
+                for side in dict.fromkeys(_zone_sides(pattern.side, zone.side, trp_side)):
+                    found.append(_Zone(shape, side, kind, trp))
+    return found
+
+
+def _short_citation(kb: KnowledgeBase, source_id: str) -> str:
+    citation = kb.sources[source_id].citation
+    return citation.split(". ")[0][:80] + (f" ({kb.sources[source_id].year})" if kb.sources[source_id].year else "")
+
+
+def _mirrored(view: View, side: SideName) -> bool:
+    """Whether a right-side drawing must be mirrored to show ``side`` on this view."""
+    return side == "left"
+
+
+def _svg(
+    kb: KnowledgeBase,
+    figures: Figures,
+    shown: list[str],
+    zones: list[_Zone],
+    marks: list[tuple[Mark, TriggerPoint]],
+    trp_side: BodySide,
+    title: str,
+    credit_sources: str,
+    credits: list[str],
+) -> str:
+    panels: list[tuple[View, float, float]] = []  # view, x offset, scale
+    x = _GAP
+    for view_id in shown:
+        view = figures.views[view_id]
+        scale = PANEL_HEIGHT / view.height
+        panels.append((view, x, scale))
+        x += view.width * scale + _GAP
+    width = max(x, 560.0)
+    height = _TOP + PANEL_HEIGHT + _BOTTOM
+    out: list[str] = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.1f} {height:.1f}" '
+        f'width="{width:.0f}" height="{height:.0f}" font-family="Roboto, Helvetica, Arial, sans-serif" role="img">',
+        f"<title>{escape(title)}</title>",
+        "<defs>",
+        '<pattern id="stipple" width="5" height="5" patternUnits="userSpaceOnUse">'
+        f'<circle cx="2.5" cy="2.5" r="1.1" fill="{_ESSENTIAL}"/></pattern>',
+        "</defs>",
+        f'<rect width="{width:.1f}" height="{height:.1f}" fill="#ffffff"/>',
+        f'<text x="{_GAP}" y="30" font-size="20" font-weight="bold" fill="#111">{escape(title)}</text>',
+    ]
+    for view, offset, scale in panels:
+        flip = view.patient_right == "drawn" and trp_side == "left"
+        out.append(
+            f'<g class="view" data-view="{view.id}" transform="translate({offset:.2f},{_TOP:.2f}) scale({scale:.5f})">'
+        )
+        inner = f' transform="translate({2 * view.mirror_x:g},0) scale(-1,1)"' if flip else ""
+        out.append(f"<g{inner}>")
+        out.append(f'<path d="{view.body}" fill="#f1efec" stroke="none"/>')
+        for zone in sorted(
+            (z for z in zones if z.shape.view == view.id), key=lambda z: (z.zone != "spillover", z.shape.region, z.side)
+        ):
+            out.append(_zone_element(kb, view, zone, flip))
+        out.append(f'<path d="{view.lines or view.body}" fill="none" stroke="#444" stroke-width="1.3"/>')
+        for mark, trp in sorted((m for m in marks if m[0].view == view.id), key=lambda m: m[0].trigger_point):
+            out.append(_mark_element(view, mark, trp, trp_side, flip))
+        out.append("</g>")
+        out.extend(_side_letters(view, trp_side))
+        label = view.label if view.patient_right != "drawn" else f"Head, {trp_side} side"
+        out.append(
+            f'<text x="{view.width / 2:g}" y="{view.height + 20 / scale:g}" font-size="{15 / scale:.1f}" '
+            f'text-anchor="middle" fill="#333">{escape(label)}</text>'
+        )
+        out.append("</g>")
+    out.extend(_legend(height))
+    credit = "Zones after " + credit_sources + ". " + " ".join(credits)
+    out.append(f'<text x="{_GAP}" y="{height - 12:.1f}" font-size="10" fill="#555">{escape(credit[:400])}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _zone_element(kb: KnowledgeBase, view: View, zone: _Zone, flip: bool) -> str:
+    shape = zone.shape
+    region = kb.regions[shape.region]
+    fill = _ESSENTIAL if zone.zone == "essential" else "url(#stipple)"
+    mirror = zone.side == "left" and not flip and view.patient_right != "drawn"
+    transform = f' transform="translate({2 * view.mirror_x:g},0) scale(-1,1)"' if mirror else ""
+    attributes = (
+        f'class="zone" data-region="{region.id}" data-zone="{zone.zone}" data-side="{zone.side}"'
+        f' data-trigger-point-source="{zone.trigger_point.id}"'
+    )
+    text = escape(f"{region.label} ({zone.side}): {zone.zone} zone of {zone.trigger_point.name}")
+    if shape.marker is not None:
+        x, y = shape.marker
+        body = f'<circle cx="{x:g}" cy="{y:g}" r="7" fill="{fill}" stroke="{_ESSENTIAL}" stroke-width="1.5"/>'
+    else:
+        body = f'<path d="{shape.d}" fill="{fill}" stroke="{_ESSENTIAL}" stroke-width="0.8" stroke-opacity="0.7"/>'
+    return f"<g {attributes}{transform}><title>{text}</title>{body}</g>"
+
+
+def _mark_element(view: View, mark: Mark, trp: TriggerPoint, trp_side: BodySide, flip: bool) -> str:
+    x, y = mark.at
+    if trp_side == "left" and view.patient_right != "drawn" and not flip:
+        x = 2 * view.mirror_x - x
+    size = 6.0
+    low, high = (x - size, y - size), (x + size, y + size)
+    cross = f"M {low[0]:g} {low[1]:g} L {high[0]:g} {high[1]:g} M {low[0]:g} {high[1]:g} L {high[0]:g} {low[1]:g}"
+    return (
+        f'<g class="trigger-point" data-trigger-point={quoteattr(trp.id)} data-side="{trp_side}">'
+        f"<title>{escape(trp.name)} ({trp_side})</title>"
+        f'<path d="{cross}" stroke="#ffffff" stroke-width="5" stroke-linecap="round"/>'
+        f'<path d="{cross}" stroke="#000000" stroke-width="2.6" stroke-linecap="round"/></g>'
+    )
+
+
+def _side_letters(view: View, trp_side: BodySide) -> list[str]:
+    if view.patient_right == "drawn":
+        return []
+    right_x = view.width * 0.08 if view.patient_right == "viewer_left" else view.width * 0.92
+    left_x = view.width - right_x
+    style = 'font-size="30" font-weight="bold" text-anchor="middle" fill="#777"'
+    return [f'<text x="{right_x:g}" y="36" {style}>R</text>', f'<text x="{left_x:g}" y="36" {style}>L</text>']
+
+
+def _legend(height: float) -> list[str]:
+    y = height - 50
+    return [
+        f'<g class="legend" transform="translate({_GAP},{y:.1f})">',
+        f'<rect width="18" height="12" fill="{_ESSENTIAL}"/>',
+        '<text x="24" y="10" font-size="12" fill="#222">essential zone</text>',
+        f'<rect x="140" width="18" height="12" fill="url(#stipple)" stroke="{_ESSENTIAL}" stroke-width="0.8"/>'
+        '<text x="164" y="10" font-size="12" fill="#222">spillover zone</text>',
+        '<path d="M 286 0 L 298 12 M 286 12 L 298 0" stroke="#000" stroke-width="2.4"/>'
+        '<text x="304" y="10" font-size="12" fill="#222">trigger point</text>',
+        "</g>",
+    ]
