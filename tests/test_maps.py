@@ -218,3 +218,37 @@ def test_cli_bad_map_requests_exit_2_without_a_partial_file(
     assert result.exit_code == 2 and expected in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert not any(p.is_file() for p in tmp_path.rglob("*") if p.suffix in (".gif", ".svg"))
+
+
+def test_reverse_map_colours_the_top_candidates_zones_by_score(maps_dir: Path, tmp_path: Path) -> None:
+    from nmt_referral.maps import reverse_map
+
+    kb = nmt_referral.validate(maps_dir)
+    result = kb.where("temple", "angle of the jaw", side="left")
+    svg = reverse_map(kb, result)
+    drawn = zones(svg)
+    scores = {(z["data-region"], z["data-score"]) for z in drawn if z["data-score"] not in ("site", "none")}
+    best = max(c.score for c in result if any(m.region == "temple" for m in c.matches))
+    assert ("temple", f"{best:.2f}") in scores
+    assert {z["data-side"] for z in drawn} == {"left"}  # the side asked about
+    assert {z["data-region"] for z in drawn if z["data-score"] == "site"} == {"temple", "angle_of_jaw"}
+    file = tmp_path / "where.svg"
+    cli = runner.invoke(app, ["where", "temple", "--map", str(file), "--data", str(maps_dir)])
+    assert cli.exit_code == 0, cli.stderr
+    ET.fromstring(file.read_text())
+
+
+def test_reverse_map_greys_a_site_no_candidate_explains(maps_dir: Path) -> None:
+    from nmt_referral.maps import reverse_map
+
+    regions = maps_dir / "regions" / "body.yaml"
+    regions.write_text(regions.read_text() + "  - id: belly\n    label: Belly\n")
+    shapes = maps_dir / "figures" / "shapes" / "minimal.yaml"
+    text = shapes.read_text()
+    belly = '  - region: belly\n    view: front\n    d: "M 60 220 L 95 220 L 95 260 L 60 260 Z"\n'
+    shapes.write_text(text.replace("trigger_points:\n", belly + "trigger_points:\n"))
+    kb = nmt_referral.validate(maps_dir)
+    result = kb.where("belly")  # no muscle refers pain there
+    assert not result.results
+    drawn = zones(reverse_map(kb, result))
+    assert {(z["data-region"], z["data-score"]) for z in drawn} == {("belly", "none")}

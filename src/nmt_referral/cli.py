@@ -136,6 +136,14 @@ def where(
         ),
     ] = "short",
     json_output: JsonOption = False,
+    map_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--map",
+            metavar="FILE",
+            help="Also draw the sites and the top candidates' zones, coloured by score, to FILE.svg or FILE.png.",
+        ),
+    ] = None,
     data: DataOption = None,
     overlay: OverlayOption = None,
 ) -> None:
@@ -150,9 +158,14 @@ def where(
     if flags not in ("short", "full"):
         _echo(f"error: --flags must be 'short' or 'full', not {flags!r}", err=True)
         raise typer.Exit(EXIT_USAGE)
+    _check_output_type(map_file)
     kb = _load(data, overlay)
     try:
         result = kb.where(*locations, side=side, limit=limit)
+        if map_file is not None:
+            from .maps import reverse_map
+
+            _write_picture(map_file, reverse_map(kb, result))
     except NmtReferralError as error:
         _fail(error)
     _echo(where_json(result, DISCLAIMER) if json_output else where_text(kb, result, full_flags=flags == "full"))
@@ -201,25 +214,39 @@ def map_command(
 ) -> None:
     """Draw a muscle's referral pattern on body charts: essential zones solid, spillover stippled, an X at
     each trigger point, the patient's R and L marked. SVG to stdout, or -o FILE.svg / FILE.png."""
-    kind = None if output is None else output.suffix.lower()
-    if output is not None and kind not in (".svg", ".png"):
-        _fail(_usage(f"unknown output type {output.suffix or '(none)'!r}: use .svg or .png"))
+    _check_output_type(output)
     kb = _load(data, overlay)
     try:
-        from .maps import referral_map, svg_to_png
+        from .maps import referral_map
 
         svg = referral_map(kb, name, trigger_point=trigger_point, side=side)
-        content = svg_to_png(svg) if kind == ".png" else svg.encode("utf-8")
+        if output is None:
+            _echo(svg.rstrip("\n"))
+        else:
+            _write_picture(output, svg)
     except NmtReferralError as error:
         _fail(error)
-    if output is None:
-        _echo(svg.rstrip("\n"))
-        return
+
+
+def _check_output_type(path: Path | None) -> None:
+    if path is not None and path.suffix.lower() not in (".svg", ".png"):
+        _fail(_usage(f"unknown output type {path.suffix or '(none)'!r}: use .svg or .png"))
+
+
+def _write_picture(path: Path, svg: str) -> None:
+    """Write the picture as SVG or PNG (by the extension), all or nothing.
+
+    Raises:
+        NmtReferralError: PNG without the extra, or the file cannot be written.
+    """
+    from .maps import svg_to_png
+
+    content = svg_to_png(svg) if path.suffix.lower() == ".png" else svg.encode("utf-8")
     try:
-        _write_atomically(output, content)
+        _write_atomically(path, content)
     except OSError as error:
-        _fail(_usage(f"cannot write {str(output)[:200]}: {error.strerror or error}"))
-    _echo(f"wrote {output}", err=True)
+        raise _usage(f"cannot write {str(path)[:200]}: {error.strerror or error}") from None
+    _echo(f"wrote {path}", err=True)
 
 
 def _usage(message: str) -> NmtReferralError:

@@ -19,9 +19,9 @@ from .geometry import Figures, Mark, Shape, View, load_figures
 
 if TYPE_CHECKING:
     from ..knowledge_base import KnowledgeBase
-    from ..models import BodySide, Muscle, TriggerPoint
+    from ..models import BodySide, Muscle, QueryResult, TriggerPoint
 
-__all__ = ["PANEL_HEIGHT", "referral_map"]
+__all__ = ["PANEL_HEIGHT", "referral_map", "reverse_map"]
 
 PANEL_HEIGHT = 520.0
 """Height of every view in the picture (views are scaled to it), in SVG user units."""
@@ -252,3 +252,149 @@ def _legend(height: float) -> list[str]:
         '<text x="304" y="10" font-size="12" fill="#222">trigger point</text>',
         "</g>",
     ]
+
+
+_SCALE = ("#fdd49e", "#fc8d59", "#e34a33", "#b30000")
+"""Colours of the reverse map's score scale, low to high (a sequential scale; grey is kept for "none")."""
+_NONE = "#9e9e9e"
+
+
+def reverse_map(kb: KnowledgeBase, result: QueryResult, *, figures: Figures | None = None, top: int = 5) -> str:
+    """A map of a reverse query: the queried sites outlined, and the zones of the top candidates that
+    explain them coloured by the candidate's score (``data-score``); a site no candidate explains is grey.
+
+    Raises:
+        KnowledgeBaseError: the knowledge base has no (valid) body charts.
+    """
+    figures = figures if figures is not None else load_figures(kb.root)
+    if not figures.views:
+        from ..errors import KnowledgeBaseError, Problem
+
+        raise KnowledgeBaseError(kb.root, [Problem(kb.root, 0, "no body charts (figures/views/*.yaml)")])
+    best: dict[tuple[str, str], tuple[float, str]] = {}  # (region, side) -> (score, muscle names)
+    for candidate in result.results[:top]:
+        for match in candidate.matches:
+            site = next(s for s in result.query.locations if s.text == match.location)
+            for side in [site.side] if site.side else ["right", "left"]:
+                key = (match.region, side)
+                score, names = best.get(key, (0.0, ""))
+                label = f"{names}, {candidate.muscle.name}" if names else candidate.muscle.name
+                best[key] = (max(score, candidate.score), label)
+    elements: list[tuple[Shape, str, str]] = []  # shape, side, kind
+    scored: list[tuple[Shape, str, float, str]] = []
+    for (region_id, side), (score, names) in sorted(best.items()):
+        for shape in _shapes_for(kb, figures, region_id):
+            scored.append((shape, "midline" if shape.midline else side, score, names))
+    explained = {region for region, _side in best}
+    for site in result.query.locations:
+        for region_id in site.regions:
+            kind = "site" if region_id in explained or _has_candidate(result, site.text) else "none"
+            for shape in _shapes_for(kb, figures, region_id):
+                for side in [site.side] if site.side else ["right", "left"]:
+                    elements.append((shape, "midline" if shape.midline else side, kind))
+    views = [v for v in _VIEW_ORDER if v in figures.views] + sorted(v for v in figures.views if v not in _VIEW_ORDER)
+    used_views = {item[0].view for item in scored} | {item[0].view for item in elements}
+    shown = [v for v in views if v in used_views] or views[:1]
+    title = "Where it hurts: " + ", ".join(site.text for site in result.query.locations)
+    return _reverse_svg(kb, figures, shown, scored, elements, title)
+
+
+def _has_candidate(result: QueryResult, text: str) -> bool:
+    return any(match.location == text for c in result.results for match in c.matches)
+
+
+def _shapes_for(kb: KnowledgeBase, figures: Figures, region_id: str) -> list[Shape]:
+    shapes = figures.shapes_of(region_id)
+    if not shapes:
+        inner = set(kb.descendants(region_id))
+        shapes = [s for s in figures.shapes if s.region in inner]
+    return shapes
+
+
+def _colour(score: float) -> str:
+    return _SCALE[min(len(_SCALE) - 1, int(score * len(_SCALE)))]
+
+
+def _reverse_svg(
+    kb: KnowledgeBase,
+    figures: Figures,
+    shown: list[str],
+    scored: list[tuple[Shape, str, float, str]],
+    sites: list[tuple[Shape, str, str]],
+    title: str,
+) -> str:
+    panels: list[tuple[View, float, float]] = []
+    x = _GAP
+    for view_id in shown:
+        view = figures.views[view_id]
+        scale = PANEL_HEIGHT / view.height
+        panels.append((view, x, scale))
+        x += view.width * scale + _GAP
+    width, height = max(x, 560.0), _TOP + PANEL_HEIGHT + _BOTTOM
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.1f} {height:.1f}" width="{width:.0f}" '
+        f'height="{height:.0f}" font-family="Roboto, Helvetica, Arial, sans-serif" role="img">',
+        f"<title>{escape(title)}</title>",
+        f'<rect width="{width:.1f}" height="{height:.1f}" fill="#ffffff"/>',
+        f'<text x="{_GAP}" y="30" font-size="20" font-weight="bold" fill="#111">{escape(title)}</text>',
+    ]
+    for view, offset, scale in panels:
+        out.append(
+            f'<g class="view" data-view="{view.id}" transform="translate({offset:.2f},{_TOP:.2f}) scale({scale:.5f})">'
+        )
+        out.append(f'<path d="{view.body}" fill="#f1efec" stroke="none"/>')
+        for shape, side, kind in sites:
+            if shape.view == view.id and kind == "none":
+                out.append(_reverse_element(kb, view, shape, side, _NONE, "none", "no candidate"))
+        for shape, side, score, names in sorted(
+            (s for s in scored if s[0].view == view.id), key=lambda s: (s[2], s[0].region, s[1])
+        ):
+            out.append(
+                _reverse_element(kb, view, shape, side, _colour(score), f"{score:.2f}", f"score {score:.2f}: {names}")
+            )
+        for shape, side, kind in sites:
+            if shape.view == view.id and kind == "site":
+                out.append(_reverse_element(kb, view, shape, side, "none", "site", "where it hurts", outline=True))
+        out.append(f'<path d="{view.lines or view.body}" fill="none" stroke="#444" stroke-width="1.3"/>')
+        out.extend(_side_letters(view, "right"))
+        out.append(
+            f'<text x="{view.width / 2:g}" y="{view.height + 20 / scale:g}" font-size="{15 / scale:.1f}" '
+            f'text-anchor="middle" fill="#333">{escape(view.label)}</text>'
+        )
+        out.append("</g>")
+    y = height - 50
+    out.append(f'<g class="legend" transform="translate({_GAP},{y:.1f})">')
+    for index, colour in enumerate(_SCALE):
+        out.append(f'<rect x="{index * 22}" width="22" height="12" fill="{colour}"/>')
+    out.append(
+        f'<text x="{len(_SCALE) * 22 + 6}" y="10" font-size="12" fill="#222">candidate score, low to high</text>'
+    )
+    out.append(f'<rect x="300" width="18" height="12" fill="{_NONE}"/>')
+    out.append('<text x="324" y="10" font-size="12" fill="#222">no candidate</text>')
+    out.append('<rect x="420" width="18" height="12" fill="none" stroke="#1f4e9a" stroke-width="2"/>')
+    out.append('<text x="444" y="10" font-size="12" fill="#222">where it hurts</text>')
+    out.append("</g>")
+    credits = " ".join(sorted({figures.views[v].credit for v in shown}))
+    out.append(f'<text x="{_GAP}" y="{height - 12:.1f}" font-size="10" fill="#555">{escape(credits[:400])}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _reverse_element(
+    kb: KnowledgeBase, view: View, shape: Shape, side: str, fill: str, score: str, text: str, *, outline: bool = False
+) -> str:
+    region = kb.regions[shape.region]
+    mirror = side == "left" and view.patient_right != "drawn"
+    transform = f' transform="translate({2 * view.mirror_x:g},0) scale(-1,1)"' if mirror else ""
+    stroke = 'stroke="#1f4e9a" stroke-width="2.2"' if outline else 'stroke="#7f0000" stroke-width="0.6"'
+    if shape.marker is not None:
+        x, y = shape.marker
+        body = f'<circle cx="{x:g}" cy="{y:g}" r="7" fill="{fill}" {stroke}/>'
+    else:
+        body = f'<path d="{shape.d}" fill="{fill}" {stroke}/>'
+    label = escape(f"{region.label} ({side}): {text}")
+    return (
+        f'<g class="zone" data-region="{region.id}" data-score="{score}" data-side="{side}"{transform}>'
+        f"<title>{label}</title>{body}</g>"
+    )
