@@ -221,6 +221,32 @@ def synthetic(root: Path, factor: int, target: Path) -> Path:
     return target
 
 
+def map_section(root: Path, repeat: int) -> None:
+    """Drawing one muscle's referral map in process (SVG; PNG too when the png extra is installed)."""
+    from nmt_referral.maps import load_figures, referral_map, svg_to_png
+    from nmt_referral.maps.png import PngUnavailableError
+
+    kb = nmt_referral.load(root)
+    figures = load_figures(root)
+    if not figures.views:
+        print("\n6. referral maps: no body charts in this knowledge base")
+        return
+    print(f"\n6. referral maps (median of {repeat} x 5 calls)")
+    for name in ("trapezius", "gluteus_minimus", "sternocleidomastoid"):
+        if kb.get_muscle(name) is None:
+            continue
+        svg_us = median_us(lambda name=name: referral_map(kb, name, figures=figures), repeat, 5)
+        print(f"   {name + ' SVG':<40} {svg_us / 1000:8.2f} ms")
+        try:
+            svg = referral_map(kb, name, figures=figures)
+            png_us = median_us(lambda svg=svg: svg_to_png(svg), max(1, repeat // 3), 1)
+            print(f"   {name + ' PNG (from the SVG)':<40} {png_us / 1000:8.2f} ms")
+        except PngUnavailableError:
+            print("   PNG: the png extra is not installed")
+    load_us = median_us(lambda: load_figures(root), max(1, repeat // 3), 1)
+    print(f"   {'reading the body charts (once per process)':<40} {load_us / 1000:8.2f} ms")
+
+
 def tree_section(root: Path, tmp: Path) -> None:
     """Validation time for region trees of one shape and growing size: a deep parent chain (refused
     at the depth limit) and a wide tree; linear growth means the time per region stays flat."""
@@ -269,6 +295,7 @@ def main() -> None:
             load_section(kb_dir, max(3, repeat // factor), f"{factor}x")
             query_section(nmt_referral.load(kb_dir), f"{factor}x", max(3, repeat // factor))
         tree_section(root, tmp)
+        map_section(root, repeat)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

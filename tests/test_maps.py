@@ -170,7 +170,7 @@ def test_bad_requests_raise_our_errors(maps_dir: Path) -> None:
 def test_the_png_shows_red_where_the_essential_zone_is_and_not_elsewhere(maps_dir: Path) -> None:
     pytest.importorskip("resvg_py")
     from nmt_referral.maps import svg_to_png
-    from nmt_referral.maps.draw import _GAP, _TOP, PANEL_HEIGHT
+    from nmt_referral.maps.draw import _BOTTOM, _GAP, _TOP, PANEL_HEIGHT
 
     kb = nmt_referral.validate(maps_dir)
     width, height, rows = decode_png(svg_to_png(kb.referral_map("alpha"), scale=1.0))
@@ -182,7 +182,7 @@ def test_the_png_shows_red_where_the_essential_zone_is_and_not_elsewhere(maps_di
     assert is_red(at(81, 40))  # inside the temple shape (right side: the viewer's left on the front view)
     assert not is_red(at(200 - 81, 40))  # the mirror place: the left temple is not involved
     assert not is_red(at(100, 300))  # the lower body
-    assert (width, height) == (560, 680)
+    assert height == round(_TOP + PANEL_HEIGHT + _BOTTOM) and width >= 560
 
 
 # --------------------------------------------------------------------------- the CLI
@@ -252,3 +252,59 @@ def test_reverse_map_greys_a_site_no_candidate_explains(maps_dir: Path) -> None:
     assert not result.results
     drawn = zones(reverse_map(kb, result))
     assert {(z["data-region"], z["data-score"]) for z in drawn} == {("belly", "none")}
+
+
+# --------------------------------------------------------------------------- the packaged body charts
+
+
+def _panel(svg: str, view_id: str) -> tuple[float, float, float]:
+    """(x offset, y offset, scale) of a view's panel in a rendered map."""
+    import re
+
+    found = re.search(rf'data-view="{view_id}" transform="translate\(([\d.]+),([\d.]+)\) scale\(([\d.]+)\)"', svg)
+    assert found, f"no {view_id} panel"
+    x, y, scale = (float(v) for v in found.groups())
+    return x, y, scale
+
+
+def _centre(kb: nmt_referral.KnowledgeBase, region: str, view: str) -> tuple[float, float]:
+    from nmt_referral.maps.paths import path_points
+
+    figures = load_figures(kb.root)
+    (shape,) = [s for s in figures.shapes_of(region) if s.view == view][:1]
+    points = path_points(shape.d) if shape.d else [shape.marker]  # type: ignore[list-item]
+    return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
+
+
+def test_every_packaged_muscle_renders(shipped_kb: nmt_referral.KnowledgeBase) -> None:
+    figures = load_figures(shipped_kb.root)
+    for muscle_id in shipped_kb.muscles:
+        svg = nmt_referral.maps.referral_map(shipped_kb, muscle_id, figures=figures)
+        drawn = zones(svg)
+        expected = {
+            zone.region
+            for trp in shipped_kb.muscles[muscle_id].trigger_points
+            for zone in (*trp.pattern.essential, *trp.pattern.spillover)
+        }
+        shown = {z["data-region"] for z in drawn}
+        for region in expected:  # every zone is drawn: as itself or as its children
+            assert region in shown or shown & set(shipped_kb.descendants(region)), (muscle_id, region)
+
+
+def test_trapezius_trp1_is_red_at_the_temple_and_neck_and_not_the_low_back(
+    shipped_kb: nmt_referral.KnowledgeBase,
+) -> None:
+    pytest.importorskip("resvg_py")
+    from nmt_referral.maps import svg_to_png
+
+    svg = nmt_referral.maps.referral_map(shipped_kb, "trapezius", trigger_point="trapezius_1")
+    _width, _height, rows = decode_png(svg_to_png(svg, scale=1.0))
+
+    def colour(region: str, view: str) -> tuple[int, int, int]:
+        x0, y0, scale = _panel(svg, view)
+        x, y = _centre(shipped_kb, region, view)
+        return pixel(rows, x0 + x * scale, y0 + y * scale)
+
+    assert is_red(colour("temple", "head"))
+    assert is_red(colour("posterolateral_neck", "back"))
+    assert not is_red(colour("lumbar_paraspinal", "back"))

@@ -27,7 +27,8 @@ PANEL_HEIGHT = 520.0
 """Height of every view in the picture (views are scaled to it), in SVG user units."""
 _GAP = 24.0
 _TOP = 64.0
-_BOTTOM = 96.0
+_BOTTOM = 104.0
+_HEAD_SHARE = 0.72
 _ESSENTIAL = "#c8102e"
 _VIEW_ORDER = ("head", "front", "back")
 SideName = Literal["left", "right", "midline"]
@@ -150,7 +151,7 @@ def _svg(
     x = _GAP
     for view_id in shown:
         view = figures.views[view_id]
-        scale = PANEL_HEIGHT / view.height
+        scale = _scale(view)
         panels.append((view, x, scale))
         x += view.width * scale + _GAP
     width = max(x, 560.0)
@@ -192,9 +193,34 @@ def _svg(
         out.append("</g>")
     out.extend(_legend(height))
     credit = "Zones after " + credit_sources + ". " + " ".join(credits)
-    out.append(f'<text x="{_GAP}" y="{height - 12:.1f}" font-size="10" fill="#555">{escape(credit[:400])}</text>')
+    out.extend(_credit_lines(credit, width, height))
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def _scale(view: View) -> float:
+    """A view's scale in the picture: body charts fill the panel height, the head view a little less."""
+    return PANEL_HEIGHT * (_HEAD_SHARE if view.patient_right == "drawn" else 1.0) / view.height
+
+
+def _credit_lines(text: str, width: float, height: float) -> list[str]:
+    """The credit at the foot of the picture, wrapped to its width (two lines at most)."""
+    per_line = max(60, int((width - 2 * _GAP) / 5.2))
+    words, lines, current = text.split(), [], ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > per_line:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    lines.append(current)
+    if len(lines) > 2:
+        lines = [lines[0], " ".join(lines[1:])[: per_line - 3] + "..."]
+    top = height - 14 * len(lines)
+    return [
+        f'<text x="{_GAP}" y="{top + 14 * index + 4:.1f}" font-size="10" fill="#555">{escape(line)}</text>'
+        for index, line in enumerate(lines)
+    ]
 
 
 def _zone_element(kb: KnowledgeBase, view: View, zone: _Zone, flip: bool) -> str:
@@ -241,7 +267,7 @@ def _side_letters(view: View, trp_side: BodySide) -> list[str]:
 
 
 def _legend(height: float) -> list[str]:
-    y = height - 50
+    y = height - 62
     return [
         f'<g class="legend" transform="translate({_GAP},{y:.1f})">',
         f'<rect width="18" height="12" fill="{_ESSENTIAL}"/>',
@@ -261,7 +287,8 @@ _NONE = "#9e9e9e"
 
 def reverse_map(kb: KnowledgeBase, result: QueryResult, *, figures: Figures | None = None, top: int = 5) -> str:
     """A map of a reverse query: the queried sites outlined, and the zones of the top candidates that
-    explain them coloured by the candidate's score (``data-score``); a site no candidate explains is grey.
+    explain them (on, in or around the site; not neighbouring zones) coloured by the candidate's score
+    (``data-score``); a site no candidate explains is grey.
 
     Raises:
         KnowledgeBaseError: the knowledge base has no (valid) body charts.
@@ -274,6 +301,8 @@ def reverse_map(kb: KnowledgeBase, result: QueryResult, *, figures: Figures | No
     best: dict[tuple[str, str], tuple[float, str]] = {}  # (region, side) -> (score, muscle names)
     for candidate in result.results[:top]:
         for match in candidate.matches:
+            if match.relation not in ("exact", "within", "broader"):
+                continue  # a neighbouring zone explains the site, but is not where it hurts
             site = next(s for s in result.query.locations if s.text == match.location)
             for side in [site.side] if site.side else ["right", "left"]:
                 key = (match.region, side)
@@ -327,7 +356,7 @@ def _reverse_svg(
     x = _GAP
     for view_id in shown:
         view = figures.views[view_id]
-        scale = PANEL_HEIGHT / view.height
+        scale = _scale(view)
         panels.append((view, x, scale))
         x += view.width * scale + _GAP
     width, height = max(x, 560.0), _TOP + PANEL_HEIGHT + _BOTTOM
@@ -363,7 +392,7 @@ def _reverse_svg(
             f'text-anchor="middle" fill="#333">{escape(view.label)}</text>'
         )
         out.append("</g>")
-    y = height - 50
+    y = height - 62
     out.append(f'<g class="legend" transform="translate({_GAP},{y:.1f})">')
     for index, colour in enumerate(_SCALE):
         out.append(f'<rect x="{index * 22}" width="22" height="12" fill="{colour}"/>')
@@ -376,7 +405,7 @@ def _reverse_svg(
     out.append('<text x="444" y="10" font-size="12" fill="#222">where it hurts</text>')
     out.append("</g>")
     credits = " ".join(sorted({figures.views[v].credit for v in shown}))
-    out.append(f'<text x="{_GAP}" y="{height - 12:.1f}" font-size="10" fill="#555">{escape(credits[:400])}</text>')
+    out.extend(_credit_lines(credits, width, height))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 

@@ -39,11 +39,19 @@ def inside(point: Point, contours: Sequence[Sequence[Point]], tolerance: float =
     crossings = 0
     for contour in contours:
         for (x1, y1), (x2, y2) in zip(contour, [*contour[1:], contour[0]], strict=True):
-            if tolerance and _distance_to_segment(point, (x1, y1), (x2, y2)) <= tolerance:
-                return True
             if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
                 crossings += 1
-    return crossings % 2 == 1
+    if crossings % 2 == 1:
+        return True
+    if not tolerance:
+        return False
+    for contour in contours:  # outside: near enough to an edge (line width, rounding)?
+        for a, b in zip(contour, [*contour[1:], contour[0]], strict=True):
+            near_x = min(a[0], b[0]) - tolerance <= x <= max(a[0], b[0]) + tolerance
+            near_y = min(a[1], b[1]) - tolerance <= y <= max(a[1], b[1]) + tolerance
+            if near_x and near_y and _distance_to_segment(point, a, b) <= tolerance:
+                return True
+    return False
 
 
 def _distance_to_segment(p: Point, a: Point, b: Point) -> float:
