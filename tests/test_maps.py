@@ -308,3 +308,32 @@ def test_trapezius_trp1_is_red_at_the_temple_and_neck_and_not_the_low_back(
     assert is_red(colour("temple", "head"))
     assert is_red(colour("posterolateral_neck", "back"))
     assert not is_red(colour("lumbar_paraspinal", "back"))
+
+
+def test_left_is_the_mirror_of_right_in_the_picture(maps_dir: Path) -> None:
+    pytest.importorskip("resvg_py")
+    from nmt_referral.maps import svg_to_png
+    from nmt_referral.maps.draw import _GAP, _TOP, PANEL_HEIGHT
+
+    kb = nmt_referral.validate(maps_dir)
+    scale = PANEL_HEIGHT / 400
+    right = decode_png(svg_to_png(kb.referral_map("alpha", side="right"), scale=1.0))[2]
+    left = decode_png(svg_to_png(kb.referral_map("alpha", side="left"), scale=1.0))[2]
+    for x, y in ((81, 40), (80, 52), (100, 300), (120, 200)):  # the temple, the X, the body
+        here = pixel(right, _GAP + x * scale, _TOP + y * scale)
+        there = pixel(left, _GAP + (200 - x) * scale, _TOP + y * scale)
+        assert all(abs(a - b) <= 12 for a, b in zip(here, there, strict=True)), ((x, y), here, there)
+    assert is_red(pixel(left, _GAP + (200 - 81) * scale, _TOP + 40 * scale))  # the left temple
+    assert not is_red(pixel(left, _GAP + 81 * scale, _TOP + 40 * scale))  # and not the right one
+
+
+def test_png_without_the_extra_exits_2_with_the_install_hint(
+    maps_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "resvg_py", None)  # as if the png extra were not installed
+    result = runner.invoke(app, ["map", "alpha", "-o", str(tmp_path / "a.png"), "--data", str(maps_dir)])
+    assert result.exit_code == 2 and 'pip install "nmt-referral[png]"' in result.stderr
+    assert not (tmp_path / "a.png").exists()
+    assert runner.invoke(app, ["map", "alpha", "-o", str(tmp_path / "a.svg"), "--data", str(maps_dir)]).exit_code == 0

@@ -31,6 +31,7 @@ def svg_to_png(svg: str, *, scale: float = 2.0) -> bytes:
             zoom=scale,
             background="white",
             font_files=fonts or None,
+            skip_system_fonts=bool(fonts),  # the bundled font only: the same picture on every machine
             sans_serif_family="Roboto" if fonts else "DejaVu Sans",
         )
     )
