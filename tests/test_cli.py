@@ -209,3 +209,23 @@ def test_muscle_says_where_a_phenomenon_outside_the_pain_zones_is_felt() -> None
 
     code, out, _err = run("muscle", "sigma", "--data", str(KB_GUIDED))
     assert code == 0 and "Gooseflesh (felt at Hand)" in out
+
+
+def test_care_posture_and_safety_commands() -> None:
+    from .conftest import KB_GUIDED
+
+    data = ["--data", str(KB_GUIDED)]
+    code, out, _err = run("muscle", "omega", "--care", *data)
+    assert code == 0 and "Flat palpation across the palm.  [test_manual]" in out and "palmar arch" in out
+    code, out, _err = run("muscle", "omega", *data)
+    assert code == 0 and "--care" in out and "caution:   palmar arch" in out
+    code, out, _err = run("posture", *data)
+    assert code == 0 and "fixture_head_forward" in out
+    code, out, _err = run("posture", "forward head", *data)
+    assert code == 0 and "Short / overactive" in out and "Alpha muscle" in out
+    code, _out, err = run("posture", "nothing like it", *data)
+    assert code == 2 and "unknown postural pattern" in err
+    code, out, _err = run("safety", *data)
+    assert code == 0 and "Do not treat" in out and "Fracture" in out and "palm_flag" in out
+    code, out, _err = run("where", "temple", *data)
+    assert "Postural pattern: Head forward" in out

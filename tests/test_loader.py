@@ -274,3 +274,27 @@ def test_one_invalid_record_is_one_problem_not_one_per_reference(tmp_path: Path)
     assert all(p.startswith(f"{sources}:") for p in problems)
     assert any("year" in p for p in problems)
     assert any("references to source 'simons_travell_1999' not checked" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("muscle: omega", "muscle: omegaa", "must equal the file name"),
+        ("    sources: [test_website]", "    sources: [no_such_source]", "unknown source 'no_such_source'"),
+        ("  - muscle: kappa", "  - muscle: nobody", "unknown muscle 'nobody'"),
+        ("    phenomenon: paresthesia", "    phenomenon: tickles", "unknown phenomenon 'tickles'"),
+        ("  - text: Gripping for long periods.\n    sources: [test_manual]\n", "  - text: Gripping.\n", "sources"),
+    ],
+    ids=["file_name", "unknown_source", "unknown_satellite", "unknown_phenomenon", "uncited_item"],
+)
+def test_clinical_files_are_checked(guided_dir: Path, old: str, new: str, expected: str) -> None:
+    path = guided_dir / "clinical" / "omega.yaml"
+    replace(path, old, new)
+    problems = problems_of(guided_dir)
+    assert any(p.startswith(f"{path}:") and expected in p for p in problems), problems
+
+
+def test_postures_name_known_muscles(guided_dir: Path) -> None:
+    path = guided_dir / "postures.yaml"
+    replace(path, "short: [alpha, beta]", "short: [alpha, zeta]")
+    assert any("unknown muscle 'zeta'" in p for p in problems_of(guided_dir))

@@ -248,3 +248,30 @@ def test_a_guide_heading_covering_two_regions_lists_its_muscles_for_each(kb_guid
     assert omega.muscle.id == "omega"
     assert [(m.relation, m.region) for m in omega.matches] == [("guide_area", "palm")]
     assert [g.guide for g in omega.guide_ranks] == ["manual_wrist_and_palm"]
+
+
+# --------------------------------------------------------------------------- clinical knowledge
+
+
+def test_care_returns_the_cited_clinical_side(kb_guided: KnowledgeBase) -> None:
+    care = kb_guided.care("omega")
+    assert [i.text for i in care.palpation] == ["Flat palpation across the palm."]
+    assert care.satellites[0].muscle == "kappa" and care.entrapments[0].phenomenon == "paresthesia"
+    assert kb_guided.care("alpha").palpation == ()  # no data: an empty record, nothing guessed
+
+
+def test_where_shows_endangerment_sites_and_linking_postures(kb_guided: KnowledgeBase) -> None:
+    palm = {c.muscle.id: c for c in kb_guided.where("palm")}
+    assert palm["omega"].cautions == ("palmar arch",)
+    assert palm["kappa"].cautions == ()
+    temple = kb_guided.where("temple")
+    assert [(p.id, p.muscles) for p in temple.postures] == [("fixture_head_forward", ("beta", "alpha"))]
+
+
+def test_posture_lookup_by_alias(kb_guided: KnowledgeBase) -> None:
+    from nmt_referral import UnknownPostureError
+
+    assert kb_guided.posture("Forward head").id == "fixture_head_forward"
+    with pytest.raises(UnknownPostureError) as caught:
+        kb_guided.posture("head forwards please")
+    assert caught.value.suggestions == ("Head forward",)

@@ -273,19 +273,68 @@ def _write_atomically(path: Path, content: bytes) -> None:
 @app.command()
 def muscle(
     name: Annotated[str, typer.Argument(metavar="NAME", help='Muscle name, alias or abbreviation ("SCM", "QL").')],
+    care: Annotated[
+        bool,
+        typer.Option(
+            "--care",
+            help="The clinical side instead: what perpetuates its TrPs, palpation, techniques, self-care, "
+            "satellites, entrapments, endangerment sites (each cited).",
+        ),
+    ] = False,
     json_output: JsonOption = False,
     data: DataOption = None,
     overlay: OverlayOption = None,
 ) -> None:
     """Show one muscle: its trigger points, where to find them, and where each refers pain."""
-    from .render import json_document, muscle_text
+    from .render import care_text, json_document, muscle_text
 
     kb = _load(data, overlay)
     try:
         found = kb.muscle(name)
+        clinical = kb.care(found.id)
     except NmtReferralError as error:
         _fail(error)
-    _echo(json_document(found) if json_output else muscle_text(kb, found))
+    if care:
+        _echo(json_document(clinical) if json_output else care_text(kb, found, clinical))
+    else:
+        _echo(json_document(found) if json_output else muscle_text(kb, found))
+
+
+@app.command()
+def posture(
+    name: Annotated[
+        str | None, typer.Argument(metavar="[NAME]", help="A postural pattern (default: list them).")
+    ] = None,
+    json_output: JsonOption = False,
+    data: DataOption = None,
+    overlay: OverlayOption = None,
+) -> None:
+    """Postural patterns (upper and lower crossed syndromes, forward head, ...): the muscles they shorten
+    and lengthen, with their trigger points and referral zones."""
+    from .render import json_document, posture_text, postures_text
+
+    kb = _load(data, overlay)
+    if name is None:
+        _echo(json_document(list(kb.postures.values())) if json_output else postures_text(kb))
+        return
+    try:
+        found = kb.posture(name)
+    except NmtReferralError as error:
+        _fail(error)
+    _echo(json_document(found) if json_output else posture_text(kb, found))
+
+
+@app.command()
+def safety(json_output: JsonOption = False, data: DataOption = None, overlay: OverlayOption = None) -> None:
+    """General contraindications and cautions for trigger-point work, and the red flags."""
+    from .render import json_document, safety_text
+
+    kb = _load(data, overlay)
+    if json_output:
+        payload = {"contraindications": list(kb.contraindications.values()), "red_flags": list(kb.red_flags.values())}
+        _echo(json_document(payload))
+    else:
+        _echo(safety_text(kb))
 
 
 @app.command()

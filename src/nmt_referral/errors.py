@@ -86,6 +86,12 @@ class UnknownLocationError(_LookupFailure):
     kind = "location"
 
 
+class UnknownPostureError(_LookupFailure):
+    """No postural pattern has the name. Attributes: ``query``, ``suggestions``."""
+
+    kind = "postural pattern"
+
+
 class UnknownRedFlagError(_LookupFailure):
     """No red flag has the id. Attributes: ``query``, ``suggestions`` (the known ids)."""
 

@@ -11,11 +11,14 @@ from .errors import UnknownMuscleError, UnknownRedFlagError
 from .locations import check_limit, check_text, resolve_location, resolve_sites
 from .models import (
     BodySide,
+    Clinical,
     Condition,
+    Contraindication,
     Guide,
     Muscle,
     MuscleRef,
     Phenomenon,
+    Posture,
     QueryResult,
     RedFlag,
     Region,
@@ -32,7 +35,19 @@ if TYPE_CHECKING:
 
 __all__ = ["GUIDE_WEIGHT", "KnowledgeBase", "ZoneHit"]
 
-_PUBLIC_TABLES = ("muscles", "regions", "conditions", "phenomena", "sources", "red_flags", "guides", "trigger_points")
+_PUBLIC_TABLES = (
+    "muscles",
+    "regions",
+    "conditions",
+    "phenomena",
+    "sources",
+    "red_flags",
+    "guides",
+    "trigger_points",
+    "clinical",
+    "contraindications",
+    "postures",
+)
 GUIDE_WEIGHT = {"book": 3.0, "chapter": 3.0, "article": 2.0, "web": 1.0}
 """Weight of a pain guide's order in the likelihood, by the kind of its source."""
 LocationTarget = tuple[str, str]  # (kind, id) with kind in region | condition | phenomenon
@@ -67,6 +82,9 @@ class KnowledgeBase:
         self.sources: Mapping[str, Source] = MappingProxyType(dict(parts.sources))
         self.red_flags: Mapping[str, RedFlag] = MappingProxyType(dict(parts.red_flags))
         self.guides: Mapping[str, Guide] = MappingProxyType(dict(parts.guides))
+        self.clinical: Mapping[str, Clinical] = MappingProxyType(dict(sorted(parts.clinical.items())))
+        self.contraindications: Mapping[str, Contraindication] = MappingProxyType(dict(parts.contraindications))
+        self.postures: Mapping[str, Posture] = MappingProxyType(dict(parts.postures))
 
         children: dict[str, list[str]] = {region_id: [] for region_id in self.regions}
         for region in self.regions.values():
@@ -452,6 +470,41 @@ class KnowledgeBase:
         return self.muscles[hit.target]
 
     lookup_muscle = muscle
+
+    def care(self, name: str) -> Clinical:
+        """The clinical side of a muscle: what activates and perpetuates its trigger points, palpation,
+        techniques, self-care, satellites, entrapments and endangerment sites, every item cited. A muscle
+        with no clinical data gets an empty record (nothing is guessed).
+
+        Raises:
+            UnknownMuscleError: no such muscle (with suggestions).
+        """
+        found = self.muscle(name)
+        return self.clinical.get(found.id) or Clinical(muscle=found.id)
+
+    def posture(self, name: str) -> Posture:
+        """The postural pattern called ``name`` (id, label or alias; case and punctuation ignored).
+
+        Raises:
+            UnknownPostureError: no such pattern (``.suggestions`` lists the closest).
+        """
+        import difflib
+
+        from .errors import UnknownPostureError
+        from .text import normalise
+
+        key = normalise(name) if isinstance(name, str) else ""
+        for posture in self.postures.values():
+            if key and key in {normalise(n) for n in (posture.id.replace("_", " "), posture.label, *posture.aliases)}:
+                return posture
+        labels = {p.label: p for p in self.postures.values()}
+        close = difflib.get_close_matches(str(name), list(labels), n=4, cutoff=0.4)
+        raise UnknownPostureError(str(name)[:80], close)
+
+    def cautions(self, muscle_id: str) -> tuple[str, ...]:
+        """The endangerment sites of a muscle, by name (for a one-line warning in results)."""
+        clinical = self.clinical.get(muscle_id)
+        return tuple(site.site for site in clinical.endangerment_sites) if clinical else ()
 
     def search_muscles(self, text: str, *, limit: int = 10) -> list[tuple[Muscle, float]]:
         """Muscles whose names resemble ``text``, best first, with a 0-100 score.

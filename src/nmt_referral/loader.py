@@ -16,12 +16,15 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import KnowledgeBaseError, Problem
 from .models import (
+    Clinical,
     Condition,
+    Contraindication,
     Guide,
     Muscle,
     MuscleSpec,
     PatternFile,
     Phenomenon,
+    Posture,
     RedFlag,
     ReferralPattern,
     Region,
@@ -47,7 +50,16 @@ SKIPPED_SUFFIXES = ("~", ".bak", ".orig", ".swp", ".tmp")
 """Backup and temporary files an editor leaves beside a file: skipped (and announced), like hidden ones."""
 MAX_REGION_DEPTH = 32
 """Deepest region tree accepted (the packaged one is 5 levels deep); keeps every tree walk short."""
-_VOCABULARIES = ("sources", "phenomena", "regions", "conditions", "red_flags", "guides")
+_VOCABULARIES = (
+    "sources",
+    "phenomena",
+    "regions",
+    "conditions",
+    "red_flags",
+    "guides",
+    "contraindications",
+    "postures",
+)
 _M = TypeVar("_M", bound=BaseModel)
 _SINGULAR = {
     "regions": "region",
@@ -57,6 +69,8 @@ _SINGULAR = {
     "sources": "source",
     "red_flags": "red flag",
     "guides": "guide",
+    "contraindications": "contraindication",
+    "postures": "posture",
 }
 
 
@@ -67,6 +81,8 @@ _RECORD_MODELS: dict[str, type[BaseModel]] = {
     "conditions": Condition,
     "red_flags": RedFlag,
     "guides": Guide,
+    "contraindications": Contraindication,
+    "postures": Posture,
 }
 """The record model of each vocabulary (files hold ``<vocabulary>: [records]``)."""
 
@@ -98,6 +114,9 @@ class KnowledgeBaseParts:
     red_flags: dict[str, RedFlag] = field(default_factory=dict)
     guides: dict[str, Guide] = field(default_factory=dict)
     muscles: dict[str, Muscle] = field(default_factory=dict)
+    clinical: dict[str, Clinical] = field(default_factory=dict)
+    contraindications: dict[str, Contraindication] = field(default_factory=dict)
+    postures: dict[str, Posture] = field(default_factory=dict)
     files: tuple[Path, ...] = ()
     skipped: tuple[str, ...] = ()
 
@@ -212,7 +231,7 @@ def _list_files(root: Path, reader: _Reader, skipped: list[str]) -> dict[str, Pa
             found[f"{name}.yaml"] = single  # read_sources refuses it if it is not a regular file
         for item in _folder_entries(root / name, reader, skipped, root):
             found[f"{name}/{item}"] = root / name / item
-    for folder_name in ("muscles", "patterns"):
+    for folder_name in ("muscles", "patterns", "clinical"):
         for item in _folder_entries(root / folder_name, reader, skipped, root):
             found[f"{folder_name}/{item}"] = root / folder_name / item
     if len(found) > MAX_FILES:
@@ -378,9 +397,22 @@ def read_parts(
             continue
         pattern_files[pattern_file.muscle] = (pattern_file, path, document)
 
+    clinical_files: list[tuple[Clinical, Path, Any]] = []
+    for rel in sorted(k for k in files if k.startswith("clinical/")):
+        path = files[rel]
+        clinical, document = reader.read(path, Clinical, contents.get(rel))
+        if clinical is None:
+            continue
+        if clinical.muscle != path.stem:
+            at = document.line_of(("muscle",))
+            reader.problem(str(path), at, f"muscle {clinical.muscle!r} must equal the file name {path.stem!r}")
+            continue
+        clinical_files.append((clinical, path, document))
+
     tree_ok = _check_regions(reader, parts)
     _check_vocabulary_references(reader, parts)
     _build_muscles(reader, parts, specs, pattern_files, unreadable)
+    _check_clinical(reader, parts, clinical_files, set(specs) | unreadable)
     if tree_ok:  # the guides' check walks the tree: only a sound, bounded one
         _check_guides(reader, parts, unreadable | set(specs))
     _check_names(reader, parts)
@@ -517,6 +549,52 @@ def _check_vocabulary_references(reader: _Reader, parts: KnowledgeBaseParts) -> 
             _check_ref(reader, at, f"guide {guide.id!r}", "region", region, parts.regions)
         for condition_id in guide.conditions:
             _check_ref(reader, at, f"guide {guide.id!r}", "condition", condition_id, parts.conditions)
+
+
+def _check_clinical(
+    reader: _Reader, parts: KnowledgeBaseParts, clinical_files: list[tuple[Clinical, Path, Any]], defined: set[str]
+) -> None:
+    """Clinical files name a muscle that exists, cite known sources, and name known muscles and phenomena."""
+    for clinical, path, document in clinical_files:
+        shown = str(path)
+        if clinical.muscle not in defined:
+            reader.problem(
+                shown,
+                document.line_of(("muscle",)),
+                f"unknown muscle {clinical.muscle!r}: no muscles/{clinical.muscle}.yaml",
+            )
+            continue
+        for key in (
+            "activation",
+            "palpation",
+            "techniques",
+            "self_care",
+            "satellites",
+            "entrapments",
+            "endangerment_sites",
+        ):
+            for index, item in enumerate(getattr(clinical, key)):
+                at = _Located(shown, document.line_of((key, index)))
+                for source in item.sources:
+                    _check_ref(reader, at, f"{clinical.muscle} {key}", "source", source, parts.sources)
+                if key == "satellites" and item.muscle not in defined:
+                    reader.problem(at.path, at.line, f"{clinical.muscle} satellites: unknown muscle {item.muscle!r}")
+                if key == "entrapments" and item.phenomenon is not None:
+                    _check_ref(
+                        reader, at, f"{clinical.muscle} entrapments", "phenomenon", item.phenomenon, parts.phenomena
+                    )
+        parts.clinical[clinical.muscle] = clinical
+    for contraindication in parts.contraindications.values():
+        at = reader.where[("contraindications", contraindication.id)]
+        for source in contraindication.sources:
+            _check_ref(reader, at, f"contraindication {contraindication.id!r}", "source", source, parts.sources)
+    for posture in parts.postures.values():
+        at = reader.where[("postures", posture.id)]
+        for source in posture.sources:
+            _check_ref(reader, at, f"posture {posture.id!r}", "source", source, parts.sources)
+        for muscle_id in (*posture.short, *posture.long):
+            if muscle_id not in defined:
+                reader.problem(at.path, at.line, f"posture {posture.id!r}: unknown muscle {muscle_id!r}")
 
 
 def _check_guides(reader: _Reader, parts: KnowledgeBaseParts, defined: set[str]) -> None:

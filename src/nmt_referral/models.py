@@ -14,7 +14,12 @@ __all__ = [
     "Attachments",
     "BodySide",
     "Candidate",
+    "Clinical",
+    "ClinicalItem",
     "Condition",
+    "Contraindication",
+    "EndangermentSite",
+    "Entrapment",
     "Guide",
     "GuideRank",
     "LocationResolution",
@@ -24,12 +29,15 @@ __all__ = [
     "MuscleSpec",
     "PatternFile",
     "Phenomenon",
+    "Posture",
+    "PostureHit",
     "QueryInfo",
     "QueryResult",
     "RedFlag",
     "RedFlagHit",
     "ReferralPattern",
     "Region",
+    "Satellite",
     "Side",
     "Source",
     "SymptomMatch",
@@ -335,6 +343,77 @@ class Muscle(MuscleSpec):
     trigger_points: tuple[TriggerPoint, ...] = Field(min_length=1)
 
 
+# --------------------------------------------------------------------------- clinical knowledge
+
+
+class ClinicalItem(Record):
+    """One cited clinical statement (a perpetuating factor, a palpation hint, a technique ...)."""
+
+    text: Text
+    sources: tuple[Slug, ...] = Field(min_length=1)
+
+
+class Satellite(Record):
+    """A muscle whose trigger points often accompany this one's (associated or satellite TrPs)."""
+
+    muscle: Slug
+    sources: tuple[Slug, ...] = Field(min_length=1)
+
+
+class Entrapment(Record):
+    """A nerve (or vessel) the muscle can entrap, and what follows."""
+
+    nerve: Name
+    phenomenon: Slug | None = None
+    symptoms: Text
+    sources: tuple[Slug, ...] = Field(min_length=1)
+
+
+class EndangermentSite(Record):
+    """A structure to respect when working this muscle, and how."""
+
+    site: Name
+    caution: Text
+    sources: tuple[Slug, ...] = Field(min_length=1)
+
+
+class Clinical(Record):
+    """The clinical side of one muscle (``clinical/<muscle>.yaml``): every item cited."""
+
+    muscle: Slug
+    activation: tuple[ClinicalItem, ...] = ()
+    palpation: tuple[ClinicalItem, ...] = ()
+    techniques: tuple[ClinicalItem, ...] = ()
+    self_care: tuple[ClinicalItem, ...] = ()
+    satellites: tuple[Satellite, ...] = ()
+    entrapments: tuple[Entrapment, ...] = ()
+    endangerment_sites: tuple[EndangermentSite, ...] = ()
+    notes: Text | None = None
+
+
+class Contraindication(Record):
+    """A general contraindication or caution for manual trigger-point work."""
+
+    id: Slug
+    label: Name
+    kind: Literal["absolute", "local", "caution"]
+    text: Text
+    sources: tuple[Slug, ...] = Field(min_length=1)
+
+
+class Posture(Record):
+    """A postural pattern and the muscles it typically shortens (overactive) and lengthens (inhibited)."""
+
+    id: Slug
+    label: Name
+    aliases: tuple[Name, ...] = ()
+    description: Text
+    short: tuple[Slug, ...] = ()
+    long: tuple[Slug, ...] = ()
+    sources: tuple[Slug, ...] = Field(min_length=1)
+    notes: Text | None = None
+
+
 # --------------------------------------------------------------------------- query results
 
 
@@ -406,6 +485,7 @@ class Candidate(Record):
     matches: tuple[Match, ...]
     symptom_matches: tuple[SymptomMatch, ...] = ()
     guide_ranks: tuple[GuideRank, ...] = ()
+    cautions: tuple[str, ...] = ()
 
 
 class LocationResolution(Record):
@@ -444,6 +524,14 @@ class RedFlagHit(Record):
     locations: tuple[str, ...]
 
 
+class PostureHit(Record):
+    """A postural pattern that links several of the candidates (as short/overactive muscles)."""
+
+    id: str
+    label: str
+    muscles: tuple[str, ...]
+
+
 class QueryResult(Record):
     """Result of a reverse query: iterable over the ranked candidates, best first.
 
@@ -454,6 +542,7 @@ class QueryResult(Record):
     query: QueryInfo
     results: tuple[Candidate, ...]
     red_flags: tuple[RedFlagHit, ...] = ()
+    postures: tuple[PostureHit, ...] = ()
     total: int = 0
     tied_beyond_limit: int = 0
 

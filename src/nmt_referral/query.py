@@ -31,6 +31,7 @@ from .models import (
     GuideRank,
     LocationResolution,
     Match,
+    PostureHit,
     QueryInfo,
     QueryResult,
     RedFlagHit,
@@ -114,6 +115,7 @@ def where(
             "query": assemble(QueryInfo, {"locations": tuple(sites), "side": default_side, "limit": limit}),
             "results": results,
             "red_flags": _red_flags(kb, sites),
+            "postures": _postures(kb, results),
             "total": total_found,
             "tied_beyond_limit": tied,
         },
@@ -141,6 +143,7 @@ def _candidate(
             if muscle_id in symptom_rows
             else (),
             "guide_ranks": _guide_ranks(kb, sites, muscle_id) if chance else (),
+            "cautions": kb.cautions(muscle_id),
         },
     )
 
@@ -441,6 +444,17 @@ def _symptom_matches(
         for index, slot in enumerate(slots)
         for phenomenon_id, trp_id in slot
     )
+
+
+def _postures(kb: KnowledgeBase, results: Sequence[Candidate]) -> tuple[PostureHit, ...]:
+    """Postural patterns that shorten two or more of the first ten candidates."""
+    top = [c.muscle.id for c in results[:10]]
+    found = []
+    for posture in kb.postures.values():
+        involved = tuple(m for m in top if m in posture.short)
+        if len(involved) >= 2:
+            found.append(assemble(PostureHit, {"id": posture.id, "label": posture.label, "muscles": involved}))
+    return tuple(found)
 
 
 def _red_flags(kb: KnowledgeBase, sites: Sequence[LocationResolution]) -> tuple[RedFlagHit, ...]:

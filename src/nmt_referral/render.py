@@ -8,19 +8,34 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from .models import Candidate, GuideRank, Match, Muscle, QueryResult, RedFlag, ReferralPattern, ZoneRef
+from .models import (
+    Candidate,
+    Clinical,
+    GuideRank,
+    Match,
+    Muscle,
+    Posture,
+    QueryResult,
+    RedFlag,
+    ReferralPattern,
+    ZoneRef,
+)
 
 if TYPE_CHECKING:
     from .knowledge_base import KnowledgeBase
 
 __all__ = [
+    "care_text",
     "flag_text",
     "json_document",
     "muscle_text",
     "muscles_json",
     "muscles_text",
+    "posture_text",
+    "postures_text",
     "regions_json",
     "regions_text",
+    "safety_text",
     "to_plain",
     "where_json",
     "where_text",
@@ -107,6 +122,9 @@ def where_text(kb: KnowledgeBase, result: QueryResult, *, full_flags: bool = Fal
     for row_line, detail in zip(table[1:], details, strict=True):
         lines.append(row_line)
         lines.extend("      " + d for d in detail)
+    for posture in result.postures:
+        pointer = f"[nmt-referral posture {posture.id}]"
+        lines.append(f"Postural pattern: {posture.label} links {len(posture.muscles)} of these muscles {pointer}")
     if result.tied_beyond_limit:
         lines.append(f"+ {result.tied_beyond_limit} more with the same score; use --limit to see them")
     elif result.total > len(result.results):
@@ -145,6 +163,8 @@ def _explanation(candidate: Candidate) -> list[str]:
     for ranked in candidate.guide_ranks:
         if ranked.location not in best or ranked.rank < best[ranked.location].rank:
             best[ranked.location] = ranked
+    if candidate.cautions:
+        rows.append(["", "", "caution: " + "; ".join(candidate.cautions), "", ""])
     for location, ranked in best.items():
         rows.append(
             [location, "", f"pain guide: #{ranked.rank} of {ranked.of}", f"{ranked.heading} ({ranked.source})", ""]
@@ -200,7 +220,94 @@ def muscle_text(kb: KnowledgeBase, muscle: Muscle) -> str:
         if pattern.notes:
             lines.append(f"  notes:     {pattern.notes}")
         lines.append("")
+    clinical = kb.clinical.get(muscle.id)
+    if clinical is not None:
+        lines.append("Clinical notes (nmt-referral muscle NAME --care shows them in full):")
+        for key, label in _CARE_SECTIONS:
+            items = getattr(clinical, key)
+            if items:
+                lines.append(f"  {label}: {len(items)} cited item{'s' if len(items) != 1 else ''}")
+        if clinical.endangerment_sites:
+            lines.append(f"  caution:   {'; '.join(site.site for site in clinical.endangerment_sites)}")
     return "\n".join(lines).rstrip()
+
+
+_CARE_SECTIONS = (
+    ("activation", "what activates and perpetuates its trigger points"),
+    ("palpation", "palpation"),
+    ("techniques", "techniques"),
+    ("self_care", "self-care"),
+    ("satellites", "satellite trigger points"),
+    ("entrapments", "entrapments"),
+    ("endangerment_sites", "endangerment sites"),
+)
+
+
+def care_text(kb: KnowledgeBase, muscle: Muscle, clinical: Clinical) -> str:
+    """The clinical side of a muscle on one screen: each section with its cited items."""
+    lines = [f"{muscle.name}: clinical notes", ""]
+    empty = True
+    for key, label in _CARE_SECTIONS:
+        items = getattr(clinical, key)
+        if not items:
+            continue
+        empty = False
+        lines.append(label[0].upper() + label[1:])
+        for item in items:
+            if key == "satellites":
+                text = kb.muscles[item.muscle].name if item.muscle in kb.muscles else item.muscle
+            elif key == "entrapments":
+                text = f"{item.nerve}: {item.symptoms}"
+            elif key == "endangerment_sites":
+                text = f"{item.site}: {item.caution}"
+            else:
+                text = item.text
+            lines.append(f"  - {text}  [{', '.join(item.sources)}]")
+        lines.append("")
+    if empty:
+        lines.append("No cited clinical notes for this muscle yet (nothing is guessed).")
+    if clinical.notes:
+        lines.append(f"Notes: {clinical.notes}")
+    lines.append("General contraindications: nmt-referral safety")
+    return "\n".join(lines).rstrip()
+
+
+def posture_text(kb: KnowledgeBase, posture: Posture) -> str:
+    """A postural pattern, its short and long muscles, and where their trigger points refer pain."""
+    lines = [f"{posture.label}  ({posture.id})", f"  {posture.description}", ""]
+    for label, muscles in (("Short / overactive", posture.short), ("Long / inhibited", posture.long)):
+        if not muscles:
+            continue
+        lines.append(label)
+        for muscle_id in muscles:
+            muscle = kb.muscles[muscle_id]
+            zones = sorted({kb.regions[z.region].label for trp in muscle.trigger_points for z in trp.pattern.essential})
+            lines.append(f"  {muscle.name}: {len(muscle.trigger_points)} TrP(s); refers to {', '.join(zones) or '-'}")
+        lines.append("")
+    lines.append(f"sources: {', '.join(posture.sources)}")
+    if posture.notes:
+        lines.append(f"notes: {posture.notes}")
+    return "\n".join(lines)
+
+
+def postures_text(kb: KnowledgeBase) -> str:
+    """A table of the postural patterns."""
+    rows = [[p.id, p.label, str(len(p.short)), str(len(p.long))] for p in kb.postures.values()]
+    return "\n".join(_table(rows, ["id", "pattern", "short", "long"])) if rows else "No postural patterns."
+
+
+def safety_text(kb: KnowledgeBase) -> str:
+    """General contraindications, then the red flags (one line each)."""
+    lines = ["General contraindications and cautions", ""]
+    for kind, label in (("absolute", "Do not treat"), ("local", "Not over the area"), ("caution", "With caution")):
+        found = [c for c in kb.contraindications.values() if c.kind == kind]
+        if found:
+            lines.append(label)
+            lines.extend(f"  - {c.label}: {c.text}  [{', '.join(c.sources)}]" for c in found)
+            lines.append("")
+    lines.append("Red flags (nmt-referral flag ID for the full text)")
+    lines.extend(f"  - {flag.id}: {flag.label}" for flag in kb.red_flags.values())
+    return "\n".join(lines)
 
 
 def muscles_text(kb: KnowledgeBase) -> str:

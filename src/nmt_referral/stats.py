@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from pydantic import Field
+
 from .models import AREAS, Record
 
 if TYPE_CHECKING:
@@ -39,6 +41,9 @@ class Stats(Record):
     patterns_per_source: dict[str, int]
     regions_without_patterns: tuple[str, ...]
     muscles_missing_fields: dict[str, tuple[str, ...]]
+    clinical_coverage: dict[str, int] = Field(default_factory=dict)
+    contraindications: int = 0
+    postures: int = 0
 
 
 def compute_stats(kb: KnowledgeBase) -> Stats:
@@ -82,7 +87,21 @@ def compute_stats(kb: KnowledgeBase) -> Stats:
         patterns_per_source=dict(sorted(per_source.items(), key=lambda kv: (-kv[1], kv[0]))),
         regions_without_patterns=tuple(r for r in kb.regions if r not in covered),
         muscles_missing_fields=missing,
+        clinical_coverage={key: sum(1 for c in kb.clinical.values() if getattr(c, key)) for key in _CLINICAL_SECTIONS},
+        contraindications=len(kb.contraindications),
+        postures=len(kb.postures),
     )
+
+
+_CLINICAL_SECTIONS = (
+    "activation",
+    "palpation",
+    "techniques",
+    "self_care",
+    "satellites",
+    "entrapments",
+    "endangerment_sites",
+)
 
 
 def stats_text(stats: Stats) -> str:
@@ -98,6 +117,9 @@ def stats_text(stats: Stats) -> str:
     lines += [f"{a.area:<20}  {a.muscles:7d}  {a.trigger_points:4d}" for a in stats.areas]
     lines += ["", "patterns citing each source:"]
     lines += [f"  {count:4d}  {source}" for source, count in stats.patterns_per_source.items()]
+    lines += ["", f"muscles with clinical notes, by kind (of {stats.muscles}):"]
+    lines += [f"  {count:4d}  {key.replace('_', ' ')}" for key, count in stats.clinical_coverage.items()]
+    lines += [f"general contraindications {stats.contraindications}, postural patterns {stats.postures}"]
     if stats.regions_without_patterns:
         lines += ["", f"regions no pattern refers to ({len(stats.regions_without_patterns)}):"]
         lines.append("  " + ", ".join(stats.regions_without_patterns))
