@@ -1,0 +1,48 @@
+"""Checking a knowledge base: validate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import KnowledgeBaseError
+from .app import (
+    EXIT_INVALID_KB,
+    DataOption,
+    OverlayOption,
+    _echo,
+    app,
+)
+
+
+@app.command()
+def validate(
+    directory: Annotated[
+        Path | None,
+        typer.Argument(metavar="[DIR]", readable=False, help="Knowledge-base directory (default: the packaged one)."),
+    ] = None,
+    data: DataOption = None,
+    overlay: OverlayOption = None,
+) -> None:
+    """Check a knowledge-base directory; print every problem as file:line: message (exit 1 if any)."""
+    from ..load import validate as validate_kb
+
+    try:
+        kb = validate_kb(directory or data, overlays=overlay or ())
+    except KnowledgeBaseError as error:
+        for problem in error.problems:
+            _echo(str(problem))
+        count = len(error.problems)
+        _echo(f"{count} problem{'s' if count != 1 else ''} in {error.path}", err=True)
+        raise typer.Exit(EXIT_INVALID_KB) from None
+    _echo(
+        f"ok: {kb.root}: {len(kb.muscles)} muscles, {len(kb.trigger_points)} trigger points, "
+        f"{len(kb.regions)} regions, {len(kb.conditions)} condition terms, {len(kb.sources)} sources, "
+        f"{len(kb.guides)} pain-guide lists"
+    )
+    if kb.skipped_files:
+        shown = ", ".join(kb.skipped_files[:10]) + (", ..." if len(kb.skipped_files) > 10 else "")
+        rule = "names starting with . or ending with ~, .bak, .orig, .swp or .tmp"
+        _echo(f"skipped {len(kb.skipped_files)} hidden, lock or backup file(s) ({rule}): {shown}")

@@ -1,0 +1,135 @@
+"""The typer app and what every command shares: options, output, errors, exit codes."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from .. import DISCLAIMER, __version__
+from ..errors import KnowledgeBaseError, NmtReferralError
+
+if TYPE_CHECKING:
+    from ..knowledge_base import KnowledgeBase
+
+EXIT_OK = 0
+EXIT_INVALID_KB = 1
+EXIT_USAGE = 2
+EXIT_OUTPUT = 74
+"""The output could not be written (closed pipe, full disk); sysexits' EX_IOERR."""
+
+HELP = f"""Which muscles' trigger points could be referring this pain?
+
+Give the pain location(s) to `where`; read a muscle's referral map with `muscle`.
+
+Examples:
+
+  nmt-referral where temple "angle of the jaw"
+
+  nmt-referral where "behind the eye" --side left
+
+  nmt-referral where "tennis elbow" --json
+
+  nmt-referral muscle SCM
+
+{DISCLAIMER}
+"""
+
+app = typer.Typer(
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        metavar="DIR",
+        envvar="NMT_REFERRAL_DATA",
+        show_envvar=True,
+        readable=False,  # the loader reports an unreadable directory as a knowledge-base problem (exit 1)
+        help="Knowledge-base directory to use instead of the packaged one.",
+    ),
+]
+OverlayOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--overlay",
+        metavar="DIR",
+        readable=False,
+        help="Extra knowledge-base directory layered over the main one (repeatable).",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of text.")]
+
+
+def _echo(text: str, *, err: bool = False) -> None:
+    """Print to stdout (or stderr): control, bidirectional and zero-width characters escaped, and
+    whatever the stream's encoding cannot show written as a backslash escape."""
+    from ..text import escape_unsafe
+
+    stream = sys.stderr if err else sys.stdout
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    safe = escape_unsafe(text).encode(encoding, "backslashreplace").decode(encoding, "replace")
+    typer.echo(safe, err=err)
+
+
+def _version(value: bool) -> None:
+    if value:
+        _echo(f"nmt-referral {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Top-level options."""
+
+
+def _fail(error: NmtReferralError) -> NoReturn:
+    code = EXIT_INVALID_KB if isinstance(error, KnowledgeBaseError) else EXIT_USAGE
+    _echo(f"error: {error}", err=True)
+    raise typer.Exit(code) from None
+
+
+def _load(data: Path | None, overlays: list[Path] | None) -> KnowledgeBase:
+    from ..load import load
+
+    try:
+        return load(data, overlays=overlays or ())
+    except NmtReferralError as error:
+        _fail(error)
+
+
+def main() -> None:
+    """Console-script entry point. Output that cannot be written (a closed pipe, a full disk) ends with
+    one line on stderr and exit code 74, never a traceback."""
+    try:
+        try:
+            app(prog_name="nmt-referral")
+        finally:
+            sys.stdout.flush()
+    except OSError as error:
+        _silence_stdout()
+        if not isinstance(error, BrokenPipeError):  # the reader went away: nothing to tell
+            with contextlib.suppress(OSError):
+                sys.stderr.write(f"error: cannot write the output: {error.strerror or error}\n")
+        sys.exit(EXIT_OUTPUT)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's last flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
