@@ -592,7 +592,7 @@ def _check_clinical(
         at = reader.where[("postures", posture.id)]
         for source in posture.sources:
             _check_ref(reader, at, f"posture {posture.id!r}", "source", source, parts.sources)
-        for muscle_id in (*posture.short, *posture.long):
+        for muscle_id in (*posture.short, *posture.long, *posture.perpetuates):
             if muscle_id not in defined:
                 reader.problem(at.path, at.line, f"posture {posture.id!r}: unknown muscle {muscle_id!r}")
 

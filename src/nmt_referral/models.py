@@ -402,7 +402,8 @@ class Contraindication(Record):
 
 
 class Posture(Record):
-    """A postural pattern and the muscles it typically shortens (overactive) and lengthens (inhibited)."""
+    """A postural pattern and the muscles it typically shortens (overactive) and lengthens (inhibited),
+    or, for a structural factor such as a leg-length difference, whose trigger points it perpetuates."""
 
     id: Slug
     label: Name
@@ -410,6 +411,7 @@ class Posture(Record):
     description: Text
     short: tuple[Slug, ...] = ()
     long: tuple[Slug, ...] = ()
+    perpetuates: tuple[Slug, ...] = ()
     sources: tuple[Slug, ...] = Field(min_length=1)
     notes: Text | None = None
 

@@ -447,11 +447,12 @@ def _symptom_matches(
 
 
 def _postures(kb: KnowledgeBase, results: Sequence[Candidate]) -> tuple[PostureHit, ...]:
-    """Postural patterns that shorten two or more of the first ten candidates."""
+    """Postural patterns that shorten (or perpetuate the trigger points of) two or more of the first ten
+    candidates."""
     top = [c.muscle.id for c in results[:10]]
     found = []
     for posture in kb.postures.values():
-        involved = tuple(m for m in top if m in posture.short)
+        involved = tuple(m for m in top if m in posture.short or m in posture.perpetuates)
         if len(involved) >= 2:
             found.append(assemble(PostureHit, {"id": posture.id, "label": posture.label, "muscles": involved}))
     return tuple(found)

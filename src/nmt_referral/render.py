@@ -275,7 +275,12 @@ def care_text(kb: KnowledgeBase, muscle: Muscle, clinical: Clinical) -> str:
 def posture_text(kb: KnowledgeBase, posture: Posture) -> str:
     """A postural pattern, its short and long muscles, and where their trigger points refer pain."""
     lines = [f"{posture.label}  ({posture.id})", f"  {posture.description}", ""]
-    for label, muscles in (("Short / overactive", posture.short), ("Long / inhibited", posture.long)):
+    groups = (
+        ("Short / overactive", posture.short),
+        ("Long / inhibited", posture.long),
+        ("Trigger points it perpetuates", posture.perpetuates),
+    )
+    for label, muscles in groups:
         if not muscles:
             continue
         lines.append(label)
