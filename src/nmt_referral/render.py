@@ -163,14 +163,15 @@ def _explanation(candidate: Candidate) -> list[str]:
     for ranked in candidate.guide_ranks:
         if ranked.location not in best or ranked.rank < best[ranked.location].rank:
             best[ranked.location] = ranked
-    if candidate.cautions:
-        rows.append(["", "", "caution: " + "; ".join(candidate.cautions), "", ""])
     for location, ranked in best.items():
         rows.append(
             [location, "", f"pain guide: #{ranked.rank} of {ranked.of}", f"{ranked.heading} ({ranked.source})", ""]
         )
     widths = [max(len(r[i]) for r in rows) for i in range(5)] if rows else []
-    return ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    if candidate.cautions:  # one line, outside the table: where not to press
+        lines.append("caution: " + "; ".join(candidate.cautions))
+    return lines
 
 
 # --------------------------------------------------------------------------- muscles
