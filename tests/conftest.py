@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
+from typer.testing import CliRunner, Result
 
 import nmt_referral
 from nmt_referral import KnowledgeBase
@@ -25,6 +28,45 @@ def _fresh_process_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pyte
     nmt_referral.clear_cache()
     yield
     nmt_referral.clear_cache()
+
+
+def json_document_name(args: Sequence[str]) -> str:
+    """Which published schema a ``--json`` command line's output follows (see ``nmt-referral schema``)."""
+    command = args[0]
+    if command == "muscle" and "--care" in args:
+        return "care"
+    if command == "posture" and not [a for a in args[1:] if not a.startswith("-")]:
+        return "postures"
+    return command
+
+
+def check_json_outputs(args: Sequence[str], result: Result) -> None:
+    """A ``--json`` run's stdout (on success) or stderr (on failure) validates against its schema."""
+    import jsonschema
+
+    from nmt_referral.interop import schema_for
+
+    if "--json" not in args or not args or (result.exception and not isinstance(result.exception, SystemExit)):
+        return
+    if result.exit_code == 0:
+        document, text = json_document_name(list(args)), result.stdout
+    else:
+        document, text = "error", result.stderr
+    jsonschema.validate(json.loads(text), schema_for(document))
+
+
+@pytest.fixture(autouse=True)
+def _every_json_output_follows_its_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every ``--json`` output any test produces through ``CliRunner`` is checked against its schema."""
+    invoke = CliRunner.invoke
+
+    def checked(self: CliRunner, cli: Any, args: Any = None, *rest: Any, **kwargs: Any) -> Result:
+        result = invoke(self, cli, args, *rest, **kwargs)
+        if isinstance(args, list | tuple):
+            check_json_outputs([str(a) for a in args], result)
+        return result
+
+    monkeypatch.setattr(CliRunner, "invoke", checked)
 
 
 @pytest.fixture

@@ -39,6 +39,11 @@ class NmtReferralError(Exception):
     """Base class of every error raised by nmt_referral."""
 
 
+class ImmutableError(NmtReferralError, AttributeError):
+    """A loaded record or a query result was assigned to (or deleted from): they are immutable, shared
+    by every caller. Build a changed copy with ``model_copy(update={...})`` instead."""
+
+
 class KnowledgeBaseError(NmtReferralError, ValueError):
     """A knowledge-base directory cannot be loaded: lists every problem found.
 

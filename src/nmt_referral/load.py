@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from .knowledge_base import KnowledgeBase
 __all__ = ["clear_cache", "load", "resolve_data_dir", "validate"]
 
 _loaded: dict[tuple[str, ...], KnowledgeBase] = {}
+_loading = threading.Lock()
 
 PathLike = str | os.PathLike[str]
 
@@ -52,12 +54,14 @@ def load(data: PathLike | None = None, *, overlays: Sequence[PathLike] = ()) -> 
     root = resolve_data_dir(data)
     extra = tuple(Path(p) for p in overlays)
     key = tuple(os.path.abspath(p) for p in (root, *extra))
-    cached = _loaded.get(key)
+    cached = _loaded.get(key)  # the fast path takes no lock: a dict read is atomic
     if cached is not None:
         return cached
-    kb = load_cached(root, extra)
-    _loaded[key] = kb
-    return kb
+    with _loading:  # concurrent first calls build it once; the others wait and share it
+        cached = _loaded.get(key)
+        if cached is None:
+            cached = _loaded[key] = load_cached(root, extra)
+    return cached
 
 
 def validate(data: PathLike | None = None, *, overlays: Sequence[PathLike] = ()) -> KnowledgeBase:
@@ -79,4 +83,5 @@ def validate(data: PathLike | None = None, *, overlays: Sequence[PathLike] = ())
 
 def clear_cache() -> None:
     """Forget knowledge bases loaded by this process."""
-    _loaded.clear()
+    with _loading:
+        _loaded.clear()

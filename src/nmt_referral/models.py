@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from .errors import ImmutableError
 from .text import UNSAFE_CHARACTERS
 
 __all__ = [
@@ -123,6 +125,12 @@ class Record(BaseModel):
     # defer_build: a schema is built on first validation, not at import, so a warm-cache CLI run that
     # only unpickles records and constructs results never pays for it.
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise ImmutableError(f"{type(self).__name__} is immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise ImmutableError(f"{type(self).__name__} is immutable: cannot delete {name!r}")
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickle as (class, field values[, fields set]): smaller and faster to load than BaseModel's
@@ -548,7 +556,7 @@ class QueryResult(Record):
     total: int = 0
     tied_beyond_limit: int = 0
 
-    def __iter__(self) -> Any:  # iterate candidates, not fields
+    def __iter__(self) -> Iterator[Candidate]:  # type: ignore[override]  # candidates, not fields
         return iter(self.results)
 
     def __len__(self) -> int:

@@ -57,9 +57,16 @@ def to_plain(value: Any) -> Any:
     return value
 
 
-def json_document(value: Any) -> str:
-    """One JSON document, UTF-8 characters kept, keys in model field order."""
-    return json.dumps(to_plain(value), ensure_ascii=False, indent=2)
+def json_document(value: Any, **extra: Any) -> str:
+    """One JSON document of the versioned contract: ``schema_version`` and ``nmt_referral_version`` first
+    (on the object, or on each object of an array), then the value's keys in model field order, then
+    ``extra``. UTF-8 characters are kept."""
+    from .interop.schema import stamp
+
+    plain = to_plain(value)
+    if extra and isinstance(plain, dict):
+        plain = {**plain, **extra}
+    return json.dumps(stamp(plain), ensure_ascii=False, indent=2)
 
 
 def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> list[str]:
@@ -74,9 +81,7 @@ def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> list[str]:
 
 def where_json(result: QueryResult, disclaimer: str) -> str:
     """The ``where --json`` document: query, results, red_flags, disclaimer."""
-    payload = to_plain(result)
-    payload["disclaimer"] = disclaimer
-    return json_document(payload)
+    return json_document(result, disclaimer=disclaimer)
 
 
 def where_text(kb: KnowledgeBase, result: QueryResult, *, full_flags: bool = False) -> str:

@@ -7,12 +7,13 @@ from typing import Annotated
 
 import typer
 
-from ..errors import KnowledgeBaseError
+from ..errors import InvalidQueryError, KnowledgeBaseError
 from .app import (
     EXIT_INVALID_KB,
     DataOption,
     OverlayOption,
     _echo,
+    _fail,
     app,
 )
 
@@ -46,3 +47,27 @@ def validate(
         shown = ", ".join(kb.skipped_files[:10]) + (", ..." if len(kb.skipped_files) > 10 else "")
         rule = "names starting with . or ending with ~, .bak, .orig, .swp or .tmp"
         _echo(f"skipped {len(kb.skipped_files)} hidden, lock or backup file(s) ({rule}): {shown}")
+
+
+@app.command()
+def schema(
+    document: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[COMMAND]",
+            help="A command (where, muscle, muscles, ...), 'care' (muscle --care), 'postures' (posture with no "
+            "name) or 'error'; default: every schema, by name.",
+        ),
+    ] = None,
+) -> None:
+    """Print the JSON Schema of a command's --json output (the versioned contract; docs/schema/)."""
+    import json
+
+    from ..interop.schema import COMMANDS, schema_for, schemas
+
+    if document is None:
+        _echo(json.dumps(schemas(), indent=2, ensure_ascii=False))
+        return
+    if document not in COMMANDS:
+        _fail(InvalidQueryError(f"no JSON schema for {document!r}; choose one of: {', '.join(COMMANDS)}"))
+    _echo(json.dumps(schema_for(document), indent=2, ensure_ascii=False))

@@ -68,7 +68,27 @@ OverlayOption = Annotated[
         help="Extra knowledge-base directory layered over the main one (repeatable).",
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of text.")]
+
+
+class _Mode:
+    """Whether the running command was asked for JSON: its errors are then JSON documents too."""
+
+    json = False
+
+
+def _json_mode(value: bool) -> bool:
+    _Mode.json = _Mode.json or value
+    return value
+
+
+JsonOption = Annotated[
+    bool,
+    typer.Option(
+        "--json",
+        callback=_json_mode,
+        help="Print one JSON document instead of text (errors too, on stderr; see `nmt-referral schema`).",
+    ),
+]
 
 
 def _echo(text: str, *, err: bool = False) -> None:
@@ -95,12 +115,31 @@ def _main(
     ] = False,
 ) -> None:
     """Top-level options."""
+    _Mode.json = False
 
 
 def _fail(error: NmtReferralError) -> NoReturn:
     code = EXIT_INVALID_KB if isinstance(error, KnowledgeBaseError) else EXIT_USAGE
-    _echo(f"error: {error}", err=True)
+    if _Mode.json:
+        _echo_json_error(type(error).__name__, error)
+    else:
+        _echo(f"error: {error}", err=True)
     raise typer.Exit(code) from None
+
+
+def _echo_json_error(kind: str, error: BaseException | str) -> None:
+    """The ``error`` document on stderr: ``{"error": {"type", "message", "suggestions"}}`` (stamped),
+    plus ``problems`` (``path:line: message`` strings) for an invalid knowledge base."""
+    from ..render import json_document
+
+    detail: dict[str, object] = {
+        "type": kind,
+        "message": str(error).split("\n", 1)[0] if isinstance(error, KnowledgeBaseError) else str(error),
+        "suggestions": list(getattr(error, "suggestions", ())),
+    }
+    if isinstance(error, KnowledgeBaseError):
+        detail["problems"] = [str(problem) for problem in error.problems]
+    _echo(json_document({"error": detail}), err=True)
 
 
 def _load(data: Path | None, overlays: list[Path] | None) -> KnowledgeBase:
@@ -117,7 +156,10 @@ def main() -> None:
     one line on stderr and exit code 74, never a traceback."""
     try:
         try:
-            app(prog_name="nmt-referral")
+            if "--json" in sys.argv[1:]:
+                _run_json_errors()
+            else:
+                app(prog_name="nmt-referral")
         finally:
             sys.stdout.flush()
     except OSError as error:
@@ -126,6 +168,23 @@ def main() -> None:
             with contextlib.suppress(OSError):
                 sys.stderr.write(f"error: cannot write the output: {error.strerror or error}\n")
         sys.exit(EXIT_OUTPUT)
+
+
+def _run_json_errors() -> None:
+    """Run the app with a usage error (a missing argument, an unknown option) as the JSON ``error``
+    document, with click's exit code."""
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(prog_name="nmt-referral", standalone_mode=False)
+    except typer.Abort:
+        sys.exit(1)
+    except Exception as error:  # the parser's usage errors: duck-typed, their class is the parser's own
+        exit_code, message = getattr(error, "exit_code", None), getattr(error, "format_message", None)
+        if not isinstance(exit_code, int) or not callable(message):
+            raise
+        _echo_json_error("UsageError", str(message()))
+        sys.exit(exit_code)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 def _silence_stdout() -> None:

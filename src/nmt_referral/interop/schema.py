@@ -1,0 +1,156 @@
+"""The versioned JSON contract: every ``--json`` document carries ``schema_version`` (semver: additions
+bump the minor, changes the major) and the library version, and each command's output has a JSON Schema,
+generated from the models (``nmt-referral schema``; committed under ``docs/schema/``).
+
+Extra keys are allowed in every object (the contract only ever adds), so the schemas do not forbid them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from ..models import (
+    Clinical,
+    Contraindication,
+    Muscle,
+    Posture,
+    QueryResult,
+    RedFlag,
+)
+from ..stats import Stats
+
+__all__ = ["COMMANDS", "SCHEMA_VERSION", "schema_for", "schemas", "stamp", "write_schemas"]
+
+SCHEMA_VERSION = "1.0.0"
+"""Version of the JSON documents' shape (semver)."""
+
+
+def stamp(value: Any) -> Any:
+    """A JSON value with ``schema_version`` and ``nmt_referral_version`` added: to the object, or to each
+    object of an array (the listing commands print arrays, a fixed contract)."""
+    from .. import __version__
+
+    head = {"schema_version": SCHEMA_VERSION, "nmt_referral_version": __version__}
+    if isinstance(value, dict):
+        return {**head, **value}
+    if isinstance(value, list):
+        return [{**head, **item} if isinstance(item, dict) else item for item in value]
+    return value
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class MuscleRow(_Row):
+    """One row of ``muscles --json``."""
+
+    id: str
+    name: str
+    aliases: list[str]
+    area: str
+    trigger_points: list[str]
+
+
+class RegionRow(_Row):
+    """One row of ``regions --json``."""
+
+    id: str
+    name: str
+    parent: str | None
+    laterality: Literal["paired", "midline"]
+    aliases: list[str]
+
+
+class SafetyDocument(_Row):
+    """``safety --json``."""
+
+    contraindications: list[Contraindication]
+    red_flags: list[RedFlag]
+
+
+class ErrorDetail(_Row):
+    type: str
+    message: str
+    suggestions: list[str]
+
+
+class ErrorDocument(_Row):
+    """What a command prints on stderr, with ``--json``, when it fails."""
+
+    error: ErrorDetail
+
+
+COMMANDS: dict[str, tuple[type[BaseModel], bool]] = {
+    "where": (QueryResult, False),
+    "muscle": (Muscle, False),
+    "care": (Clinical, False),
+    "flag": (RedFlag, False),
+    "posture": (Posture, False),
+    "postures": (Posture, True),
+    "safety": (SafetyDocument, False),
+    "stats": (Stats, False),
+    "muscles": (MuscleRow, True),
+    "regions": (RegionRow, True),
+    "error": (ErrorDocument, False),
+}
+"""Document name -> (model, is an array of it). ``care`` is ``muscle --care``, ``postures`` is ``posture``
+without a name, ``error`` is what any command prints on stderr with ``--json`` when it fails."""
+
+
+def schema_for(name: str) -> dict[str, Any]:
+    """The JSON Schema of one document (see ``COMMANDS``).
+
+    Raises:
+        KeyError: unknown document name.
+    """
+    model, is_array = COMMANDS[name]
+    schema = _open(model.model_json_schema(mode="serialization"))
+    stamped = {
+        "schema_version": {"type": "string", "const": SCHEMA_VERSION},
+        "nmt_referral_version": {"type": "string"},
+    }
+    if name == "where":
+        stamped["disclaimer"] = {"type": "string"}
+    defs = schema.pop("$defs", {})
+    schema["properties"] = {**stamped, **schema.get("properties", {})}
+    schema["required"] = sorted({*schema.get("required", []), "schema_version", "nmt_referral_version"})
+    document: dict[str, Any] = {"type": "array", "items": schema} if is_array and name != "error" else schema
+    result: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"nmt-referral/{name}/{SCHEMA_VERSION}",
+        "title": f"nmt-referral {name} --json ({SCHEMA_VERSION})",
+        **document,
+    }
+    if defs:
+        result["$defs"] = defs
+    return result
+
+
+def schemas() -> dict[str, dict[str, Any]]:
+    """Every document's schema, by name."""
+    return {name: schema_for(name) for name in COMMANDS}
+
+
+def _open(node: Any) -> Any:
+    """The schema without ``additionalProperties: false``: the contract allows extra keys."""
+    if isinstance(node, dict):
+        return {k: _open(v) for k, v in node.items() if not (k == "additionalProperties" and v is False)}
+    if isinstance(node, list):
+        return [_open(v) for v in node]
+    return node
+
+
+def write_schemas(directory: Path) -> list[Path]:
+    """Write ``<name>.schema.json`` for every document into ``directory``; returns the paths written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, schema in schemas().items():
+        path = directory / f"{name}.schema.json"
+        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
