@@ -35,6 +35,8 @@ def json_document_name(args: Sequence[str]) -> str:
     command = args[0]
     if command == "muscle" and "--care" in args:
         return "care"
+    if command == "regions" and "--body-map" in args:
+        return "body_map"
     if command == "posture" and not [a for a in args[1:] if not a.startswith("-")]:
         return "postures"
     return command

@@ -53,6 +53,8 @@ def _real_command_lines(kb: KnowledgeBase) -> list[list[str]]:
         ["stats", "--json"],
         ["muscles", "--json"],
         ["regions", "--json"],
+        ["regions", "--body-map", "choir", "--json"],
+        ["where", "--body-map", "choir", "108", "112", "--body-map-out", "michigan", "--json"],
     ]
 
 

@@ -17,6 +17,7 @@ from .errors import (
     KnowledgeBaseError,
     NmtReferralError,
     Problem,
+    UnknownBodyMapError,
     UnknownLocationError,
     UnknownMuscleError,
     UnknownPostureError,
@@ -26,6 +27,8 @@ from .knowledge_base import KnowledgeBase
 from .load import clear_cache, load, validate
 from .models import (
     Attachments,
+    BodyMap,
+    BodyMapArea,
     Candidate,
     Clinical,
     ClinicalItem,
@@ -66,6 +69,8 @@ DISCLAIMER = (
 __all__ = [
     "DISCLAIMER",
     "Attachments",
+    "BodyMap",
+    "BodyMapArea",
     "Candidate",
     "Clinical",
     "ClinicalItem",
@@ -98,6 +103,7 @@ __all__ = [
     "Source",
     "SymptomMatch",
     "TriggerPoint",
+    "UnknownBodyMapError",
     "UnknownLocationError",
     "UnknownMuscleError",
     "UnknownPostureError",

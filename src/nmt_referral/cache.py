@@ -45,7 +45,7 @@ KEEP = 8
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
 """Largest cache entry read (a knowledge base 100 times the packaged one is about 70 MB)."""
 
-_FORMAT = b"nmt-referral-cache-2\n"
+_FORMAT = b"nmt-referral-cache-3\n"
 _HEADER = len(_FORMAT) + 64 + 64  # format, key (hex), SHA-256 of the payload (hex)
 _ALLOWED: dict[str, frozenset[str]] = {
     "nmt_referral.knowledge_base": frozenset({"KnowledgeBase", "ZoneHit"}),

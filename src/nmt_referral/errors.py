@@ -103,5 +103,12 @@ class UnknownRedFlagError(_LookupFailure):
     kind = "red flag"
 
 
+class UnknownBodyMapError(_LookupFailure):
+    """No body map has the id, or the body map has no area with the code. Attributes: ``query``,
+    ``suggestions`` (known maps, or the map's codes closest to the one given)."""
+
+    kind = "body map or body-map code"
+
+
 class InvalidQueryError(NmtReferralError, ValueError):
     """A query argument is malformed: empty location, unknown side, non-positive limit, ..."""

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from . import query
 from .errors import UnknownMuscleError, UnknownRedFlagError
 from .locations import check_limit, check_text, resolve_location, resolve_sites
 from .models import (
+    BodyMap,
     BodySide,
     Clinical,
     Condition,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["GUIDE_WEIGHT", "KnowledgeBase", "ZoneHit"]
 
 _PUBLIC_TABLES = (
+    "body_maps",
     "muscles",
     "regions",
     "conditions",
@@ -85,6 +87,7 @@ class KnowledgeBase:
         self.clinical: Mapping[str, Clinical] = MappingProxyType(dict(sorted(parts.clinical.items())))
         self.contraindications: Mapping[str, Contraindication] = MappingProxyType(dict(parts.contraindications))
         self.postures: Mapping[str, Posture] = MappingProxyType(dict(parts.postures))
+        self.body_maps: Mapping[str, BodyMap] = MappingProxyType(dict(sorted(parts.body_maps.items())))
 
         children: dict[str, list[str]] = {region_id: [] for region_id in self.regions}
         for region in self.regions.values():
@@ -581,3 +584,41 @@ class KnowledgeBase:
             >>> [c.muscle.name for c in kb.where("temple", "angle of the jaw", limit=3)]
         """
         return query.where(self, locations, side=side, limit=limit)
+
+    def where_body_map(
+        self, body_map: str, *codes: str, sex: Literal["female", "male"] | None = None, limit: int | None = None
+    ) -> QueryResult:
+        """Reverse lookup from the areas a patient marked on a standard body map (``"choir"``,
+        ``"michigan"``, ``"wpi"``; ``kb.body_maps`` lists them): each area is one site, on its side.
+
+        ``sex="female"`` reads CHOIR codes in the female form's numbering (segments 112-117 differ).
+
+        Raises:
+            UnknownBodyMapError: unknown map or code (``.suggestions``).
+            InvalidQueryError: no code, a "no pain" box, a bad limit.
+
+        Example:
+            >>> kb.where_body_map("choir", "108", "112", limit=5)
+        """
+        from .interop.bodymaps import area_sites
+        from .locations import check_limit
+
+        return query.rank_sites(self, area_sites(self, body_map, codes, sex=sex), side=None, limit=check_limit(limit))
+
+    def body_map_codes(
+        self,
+        body_map: str,
+        regions: Iterable[str],
+        *,
+        side: BodySide | None = None,
+        sex: Literal["female", "male"] | None = None,
+    ) -> tuple[str, ...]:
+        """The codes of a body map's areas that hold any of ``regions`` (e.g. a candidate's zones:
+        ``[m.region for m in candidate.matches]``), on ``side`` and the midline when given.
+
+        Raises:
+            UnknownBodyMapError: unknown map.
+        """
+        from .interop.bodymaps import codes_for_regions
+
+        return codes_for_regions(self, body_map, regions, side=side, sex=sex)

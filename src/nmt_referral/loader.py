@@ -16,6 +16,8 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import KnowledgeBaseError, Problem
 from .models import (
+    BodyMap,
+    BodyMapFile,
     Clinical,
     Condition,
     Contraindication,
@@ -117,6 +119,7 @@ class KnowledgeBaseParts:
     clinical: dict[str, Clinical] = field(default_factory=dict)
     contraindications: dict[str, Contraindication] = field(default_factory=dict)
     postures: dict[str, Posture] = field(default_factory=dict)
+    body_maps: dict[str, BodyMap] = field(default_factory=dict)
     files: tuple[Path, ...] = ()
     skipped: tuple[str, ...] = ()
 
@@ -231,7 +234,7 @@ def _list_files(root: Path, reader: _Reader, skipped: list[str]) -> dict[str, Pa
             found[f"{name}.yaml"] = single  # read_sources refuses it if it is not a regular file
         for item in _folder_entries(root / name, reader, skipped, root):
             found[f"{name}/{item}"] = root / name / item
-    for folder_name in ("muscles", "patterns", "clinical"):
+    for folder_name in ("muscles", "patterns", "clinical", "bodymaps"):
         for item in _folder_entries(root / folder_name, reader, skipped, root):
             found[f"{folder_name}/{item}"] = root / folder_name / item
     if len(found) > MAX_FILES:
@@ -398,6 +401,7 @@ def read_parts(
         pattern_files[pattern_file.muscle] = (pattern_file, path, document)
 
     clinical_files: list[tuple[Clinical, Path, Any]] = []
+    body_map_files: list[tuple[BodyMap, Path, Any]] = []
     for rel in sorted(k for k in files if k.startswith("clinical/")):
         path = files[rel]
         clinical, document = reader.read(path, Clinical, contents.get(rel))
@@ -409,8 +413,20 @@ def read_parts(
             continue
         clinical_files.append((clinical, path, document))
 
+    for rel in sorted(k for k in files if k.startswith("bodymaps/")):
+        path = files[rel]
+        body_map_file, document = reader.read(path, BodyMapFile, contents.get(rel))
+        if body_map_file is None:
+            continue
+        if body_map_file.body_map.id != path.stem:
+            at = document.line_of(("body_map", "id"))
+            reader.problem(str(path), at, f"id {body_map_file.body_map.id!r} must equal the file name {path.stem!r}")
+            continue
+        body_map_files.append((body_map_file.body_map, path, document))
+
     tree_ok = _check_regions(reader, parts)
     _check_vocabulary_references(reader, parts)
+    _check_body_maps(reader, parts, body_map_files)
     _build_muscles(reader, parts, specs, pattern_files, unreadable)
     _check_clinical(reader, parts, clinical_files, set(specs) | unreadable)
     if tree_ok:  # the guides' check walks the tree: only a sound, bounded one
@@ -595,6 +611,35 @@ def _check_clinical(
         for muscle_id in (*posture.short, *posture.long, *posture.perpetuates):
             if muscle_id not in defined:
                 reader.problem(at.path, at.line, f"posture {posture.id!r}: unknown muscle {muscle_id!r}")
+
+
+def _check_body_maps(reader: _Reader, parts: KnowledgeBaseParts, files: list[tuple[BodyMap, Path, Any]]) -> None:
+    """Every body map cites a source, every area has a unique code (and female code) and maps to real
+    regions; only a body map without a problem is kept."""
+    for body_map, path, document in files:
+        shown = str(path)
+        count = len(reader.problems)
+        _check_ref(
+            reader,
+            _Located(shown, document.line_of(("body_map", "source"))),
+            body_map.id,
+            "source",
+            body_map.source,
+            parts.sources,
+        )
+        seen: dict[str, int] = {}
+        seen_female: dict[str, int] = {}
+        for index, area in enumerate(body_map.areas):
+            line = document.line_of(("body_map", "areas", index))
+            female = area.female_code or area.code  # the female form keeps the codes it does not renumber
+            for table, code, what in ((seen, area.code, "code"), (seen_female, female, "female-form code")):
+                if code in table:
+                    reader.problem(shown, line, f"duplicate {what} {code!r} (first at line {table[code]})")
+                table.setdefault(code, line)
+            for region in area.regions:
+                _check_ref(reader, _Located(shown, line), f"{body_map.id} {area.code}", "region", region, parts.regions)
+        if len(reader.problems) == count:
+            parts.body_maps[body_map.id] = body_map
 
 
 def _check_guides(reader: _Reader, parts: KnowledgeBaseParts, defined: set[str]) -> None:

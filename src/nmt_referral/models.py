@@ -82,7 +82,7 @@ Name = Annotated[
 Side = Literal["ipsilateral", "contralateral", "bilateral", "midline"]
 BodySide = Literal["left", "right"]
 Area = Literal["head_face", "neck", "shoulder_upper_back", "arm_hand", "trunk", "pelvis", "hip_thigh", "leg_foot"]
-ResolutionMethod = Literal["exact", "word_order", "condition", "symptom", "phrase", "fuzzy"]
+ResolutionMethod = Literal["exact", "word_order", "condition", "symptom", "phrase", "fuzzy", "body_map"]
 LocationKind = Literal["region", "condition", "phenomenon"]
 AREAS: tuple[Area, ...] = (
     "head_face",
@@ -407,6 +407,53 @@ class Contraindication(Record):
     kind: Literal["absolute", "local", "caution"]
     text: Text
     sources: tuple[Slug, ...] = Field(min_length=1)
+
+
+AreaCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=40)]
+
+
+class BodyMapArea(Record):
+    """One area (segment) of a standard body map and the regions it covers, with the reason.
+
+    ``side`` is the patient's (``midline`` spans both); ``female_code`` is the code the map's female
+    form uses for the same area where it differs (the CHOIR map renumbers six front segments);
+    ``no_pain`` marks a form's "no pain" box, the one entry without regions.
+    """
+
+    code: AreaCode
+    label: Name
+    view: Literal["front", "back"] | None = None
+    side: Literal["left", "right", "midline"] | None = None
+    female_code: AreaCode | None = None
+    group: int | None = None
+    excluded_from_generalized: bool = False
+    no_pain: bool = False
+    regions: tuple[Slug, ...] = ()
+    reason: Text
+
+    @model_validator(mode="after")
+    def _mapped(self) -> BodyMapArea:
+        if not self.regions and not self.no_pain:
+            raise ValueError("an area maps to at least one region (or is the form's `no_pain: true` box)")
+        if self.regions and self.no_pain:
+            raise ValueError("a `no_pain: true` box maps to no region")
+        return self
+
+
+class BodyMap(Record):
+    """A standard pain body map (CHOIR, Michigan, WPI ...) crosswalked to the regions."""
+
+    id: Slug
+    label: Name
+    source: Slug
+    notes: Text | None = None
+    areas: tuple[BodyMapArea, ...] = Field(min_length=1)
+
+
+class BodyMapFile(Record):
+    """A ``bodymaps/<id>.yaml`` file."""
+
+    body_map: BodyMap
 
 
 class Posture(Record):

@@ -87,6 +87,14 @@ def where(
     limit = check_limit(limit)
     default_side = check_side(side)
     sites = [site for text in locations for site in resolve_sites(kb, text, side=default_side)]
+    return rank_sites(kb, sites, side=default_side, limit=limit)
+
+
+def rank_sites(
+    kb: KnowledgeBase, sites: Sequence[LocationResolution], *, side: BodySide | None, limit: int | None
+) -> QueryResult:
+    """Rank muscles for sites already resolved (by :func:`where`, or from body-map codes)."""
+    default_side = side
     if len(sites) > MAX_LOCATIONS:
         raise InvalidQueryError(f"too many sites ({len(sites)}; at most {MAX_LOCATIONS})")
     texts = [site.text for site in sites]

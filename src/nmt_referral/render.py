@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from .models import (
+    BodyMap,
     Candidate,
     Clinical,
     GuideRank,
@@ -79,20 +80,33 @@ def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> list[str]:
 # --------------------------------------------------------------------------- where
 
 
-def where_json(result: QueryResult, disclaimer: str) -> str:
-    """The ``where --json`` document: query, results, red_flags, disclaimer."""
-    return json_document(result, disclaimer=disclaimer)
+BodyMapCodes = tuple[str, dict[str, tuple[str, ...]]]
+"""A body map's id and, by muscle id, the codes of its areas that hold the candidate's zones."""
 
 
-def where_text(kb: KnowledgeBase, result: QueryResult, *, full_flags: bool = False) -> str:
+def where_json(result: QueryResult, disclaimer: str, body_map_codes: BodyMapCodes | None = None) -> str:
+    """The ``where --json`` document: query, results, red_flags, disclaimer; with ``body_map_codes``,
+    each result also has ``body_map_codes: {"body_map", "codes"}``."""
+    if body_map_codes is None:
+        return json_document(result, disclaimer=disclaimer)
+    map_id, codes = body_map_codes
+    plain = to_plain(result)
+    for item in plain["results"]:
+        item["body_map_codes"] = {"body_map": map_id, "codes": list(codes.get(item["muscle"]["id"], ()))}
+    return json_document(plain, disclaimer=disclaimer)
+
+
+def where_text(
+    kb: KnowledgeBase, result: QueryResult, *, full_flags: bool = False, body_map_codes: BodyMapCodes | None = None
+) -> str:
     """Readable ranking: how each site was understood, then each candidate with its explanation.
 
     Red flags are one short line each with the command that prints the full text, or the full text
-    with ``full_flags``.
+    with ``full_flags``. With ``body_map_codes``, each candidate lists its zones as that map's codes.
     """
     lines: list[str] = []
     for site in result.query.locations:
-        shown = kb.label(site.kind, site.id)
+        shown = site.matched if site.method == "body_map" else kb.label(site.kind, site.id)
         how = {
             "condition": " (condition)",
             "symptom": " (symptom)",
@@ -122,6 +136,9 @@ def where_text(kb: KnowledgeBase, result: QueryResult, *, full_flags: bool = Fal
             [str(rank), candidate.muscle.name, f"{candidate.score:.2f}", f"{candidate.sites_explained}/{n_sites}"]
         )
         details.append(_explanation(candidate))
+        if body_map_codes is not None:
+            codes = body_map_codes[1].get(candidate.muscle.id, ())
+            details[-1].append(f"{body_map_codes[0]} codes: {', '.join(codes) if codes else '(none)'}")
     table = _table(rows, ["#", "Muscle", "Score", "Sites"])
     lines.append(table[0])
     for row_line, detail in zip(table[1:], details, strict=True):
@@ -359,6 +376,21 @@ def regions_text(kb: KnowledgeBase) -> str:
 
     for root in kb.roots():
         visit(root, 0)
+    return "\n".join(lines)
+
+
+def body_map_text(kb: KnowledgeBase, body_map: BodyMap) -> str:
+    """A body map's crosswalk: one block per area (code, female-form code, side, view, label), its
+    regions and the reason."""
+    source = kb.sources.get(body_map.source)
+    lines = [f"{body_map.label} ({body_map.id}; {source.citation if source else body_map.source})", ""]
+    for area in body_map.areas:
+        female = f" (female form: {area.female_code})" if area.female_code else ""
+        where = ", ".join(part for part in (area.side, area.view) if part)
+        lines.append(f"{area.code}{female}  {area.label}" + (f"  [{where}]" if where else ""))
+        targets = ", ".join(kb.regions[r].label for r in area.regions) if area.regions else "(no region: no pain)"
+        lines.append(f"    -> {targets}")
+        lines.append(f"    {area.reason}")
     return "\n".join(lines)
 
 

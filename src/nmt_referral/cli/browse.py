@@ -82,12 +82,34 @@ def muscles(json_output: JsonOption = False, data: DataOption = None, overlay: O
 
 
 @app.command()
-def regions(json_output: JsonOption = False, data: DataOption = None, overlay: OverlayOption = None) -> None:
+def regions(
+    json_output: JsonOption = False,
+    body_map: Annotated[
+        str | None,
+        typer.Option(
+            "--body-map",
+            metavar="MAP",
+            help="Instead, print a standard body map's crosswalk (choir, michigan, wpi): each area's code, "
+            "side and the regions it covers, with the reason (--json: one object per area).",
+        ),
+    ] = None,
+    data: DataOption = None,
+    overlay: OverlayOption = None,
+) -> None:
     """List the body regions you can query, as a tree (--json: a flat list with parents)."""
-    from ..render import regions_json, regions_text
+    from ..render import body_map_text, json_document, regions_json, regions_text
 
     kb = _load(data, overlay)
-    _echo(regions_json(kb) if json_output else regions_text(kb))
+    if body_map is None:
+        _echo(regions_json(kb) if json_output else regions_text(kb))
+        return
+    from ..interop.bodymaps import body_map as find_body_map
+
+    try:
+        chosen = find_body_map(kb, body_map)
+    except NmtReferralError as error:
+        _fail(error)
+    _echo(json_document(list(chosen.areas)) if json_output else body_map_text(kb, chosen))
 
 
 @app.command()

@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 
 from .. import DISCLAIMER
-from ..errors import NmtReferralError
+from ..errors import InvalidQueryError, NmtReferralError
 from .app import (
-    EXIT_USAGE,
     DataOption,
     JsonOption,
     OverlayOption,
@@ -29,7 +28,8 @@ def where(
         typer.Argument(
             metavar="LOCATION...",
             help='Where it hurts: region names, lay words or conditions ("temple", "back of the knee", '
-            '"tennis elbow"). A side word applies to one location ("left shoulder").',
+            '"tennis elbow"). A side word applies to one location ("left shoulder"). With --body-map: the '
+            "codes of the areas marked on that body map.",
         ),
     ],
     side: Annotated[
@@ -54,6 +54,33 @@ def where(
             help="Also draw the sites and the top candidates' zones, coloured by score, to FILE.svg or FILE.png.",
         ),
     ] = None,
+    body_map: Annotated[
+        str | None,
+        typer.Option(
+            "--body-map",
+            metavar="MAP",
+            help="Read the LOCATIONs as area codes of a standard body map: choir (CHOIR Body Map, 101-136 "
+            "front, 201-238 back), michigan (Michigan Body Map) or wpi (Widespread Pain Index). "
+            "`nmt-referral regions --body-map MAP` lists the codes.",
+        ),
+    ] = None,
+    sex: Annotated[
+        str | None,
+        typer.Option(
+            "--sex",
+            metavar="female|male",
+            help="Which form of the body map the codes come from: the CHOIR female form numbers "
+            "segments 112-117 differently. Default: the main (male) numbering.",
+        ),
+    ] = None,
+    body_map_out: Annotated[
+        str | None,
+        typer.Option(
+            "--body-map-out",
+            metavar="MAP",
+            help="Also give each candidate's zones as area codes of this body map (choir, michigan, wpi).",
+        ),
+    ] = None,
     data: DataOption = None,
     overlay: OverlayOption = None,
 ) -> None:
@@ -61,24 +88,41 @@ def where(
 
     A location may be a phrase: "numbness in the left hand", "neck and shoulder pain" (two sites),
     "outer hip", "headache at the back of the head". Muscles that the pain guides list first for an
-    area rank first among equal scores.
+    area rank first among equal scores. From an intake form's body map:
+    `nmt-referral where --body-map choir 108 112`.
     """
     from ..render import where_json, where_text
 
     if flags not in ("short", "full"):
-        _echo(f"error: --flags must be 'short' or 'full', not {flags!r}", err=True)
-        raise typer.Exit(EXIT_USAGE)
+        _fail(InvalidQueryError(f"--flags must be 'short' or 'full', not {flags!r}"))
+    if sex not in (None, "female", "male"):
+        _fail(InvalidQueryError(f"--sex must be 'female' or 'male', not {sex!r}"))
     check_output_type(map_file)
     kb = _load(data, overlay)
     try:
-        result = kb.where(*locations, side=side, limit=limit)
+        if body_map is not None:
+            if side is not None:
+                raise InvalidQueryError("--side does not apply to --body-map codes: each area has its own side")
+            result = kb.where_body_map(body_map, *locations, sex=sex, limit=limit)  # type: ignore[arg-type]
+        else:
+            result = kb.where(*locations, side=side, limit=limit)
+        codes = None
+        if body_map_out is not None:
+            from ..interop.bodymaps import body_map as find_body_map
+            from ..interop.bodymaps import candidate_codes
+
+            out_id = find_body_map(kb, body_map_out).id
+            codes = (out_id, candidate_codes(kb, result, out_id, sex=sex))  # type: ignore[arg-type]
         if map_file is not None:
             from ..maps import reverse_map
 
             write_picture(map_file, reverse_map(kb, result))
     except NmtReferralError as error:
         _fail(error)
-    _echo(where_json(result, DISCLAIMER) if json_output else where_text(kb, result, full_flags=flags == "full"))
+    if json_output:
+        _echo(where_json(result, DISCLAIMER, body_map_codes=codes))
+    else:
+        _echo(where_text(kb, result, full_flags=flags == "full", body_map_codes=codes))
     if result.red_flags and not json_output:
         _echo("\nRed flags shown above: rule these out before treating trigger points.", err=True)
 

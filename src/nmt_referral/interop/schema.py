@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from ..models import (
+    BodyMapArea,
     Clinical,
     Contraindication,
     Muscle,
@@ -96,10 +97,12 @@ COMMANDS: dict[str, tuple[type[BaseModel], bool]] = {
     "stats": (Stats, False),
     "muscles": (MuscleRow, True),
     "regions": (RegionRow, True),
+    "body_map": (BodyMapArea, True),
     "error": (ErrorDocument, False),
 }
 """Document name -> (model, is an array of it). ``care`` is ``muscle --care``, ``postures`` is ``posture``
-without a name, ``error`` is what any command prints on stderr with ``--json`` when it fails."""
+without a name, ``body_map`` is ``regions --body-map MAP``,
+``error`` is what any command prints on stderr with ``--json`` when it fails."""
 
 
 def schema_for(name: str) -> dict[str, Any]:
