@@ -16,6 +16,7 @@ from .models import (
     Condition,
     Contraindication,
     Guide,
+    Identifiers,
     Muscle,
     MuscleRef,
     Phenomenon,
@@ -88,6 +89,13 @@ class KnowledgeBase:
         self.contraindications: Mapping[str, Contraindication] = MappingProxyType(dict(parts.contraindications))
         self.postures: Mapping[str, Posture] = MappingProxyType(dict(parts.postures))
         self.body_maps: Mapping[str, BodyMap] = MappingProxyType(dict(sorted(parts.body_maps.items())))
+        self._identifiers = {kind: dict(table) for kind, table in parts.identifiers.items()}
+        by_anatomy: dict[str, list[str]] = {}
+        for muscle_id, ids in parts.identifiers.get("muscles", {}).items():
+            for value in (ids.uberon, ids.fma):
+                for one in value if isinstance(value, tuple) else (value,) if value else ():
+                    by_anatomy.setdefault(one.upper(), []).append(muscle_id)
+        self._muscles_by_ontology_id = {key: tuple(value) for key, value in by_anatomy.items()}
 
         children: dict[str, list[str]] = {region_id: [] for region_id in self.regions}
         for region in self.regions.values():
@@ -144,6 +152,12 @@ class KnowledgeBase:
         self._query_rows: dict[tuple[str, str | None], tuple[tuple[str, list[Any], int], ...]] = {}  # see query.py
         self._guide_rows: dict[str, dict[str, tuple[tuple[dict[str, Any], dict[str, Any]], ...]]] = {}  # query.py
         self._single_rankings: dict[tuple[str, str | None], list[Any]] = {}  # see query.py
+
+    @property
+    def identifiers(self) -> Mapping[str, Mapping[str, Identifiers]]:
+        """Standard identifiers by kind (``muscles``, ``phenomena``, ``conditions``, ``regions``), then
+        record id: UBERON/FMA for anatomy, HPO for phenomena, ICD-11/ICD-10-CM (and HPO) for conditions."""
+        return MappingProxyType({kind: MappingProxyType(table) for kind, table in self._identifiers.items()})
 
     def __getstate__(self) -> dict[str, object]:
         state = {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in self.__dict__.items()}
@@ -439,7 +453,14 @@ class KnowledgeBase:
         if ref is None:
             muscle = self.muscles[muscle_id]
             ref = assemble(
-                MuscleRef, {"id": muscle.id, "name": muscle.name, "aliases": muscle.aliases, "area": muscle.area}
+                MuscleRef,
+                {
+                    "id": muscle.id,
+                    "name": muscle.name,
+                    "aliases": muscle.aliases,
+                    "area": muscle.area,
+                    "identifiers": self._identifiers.get("muscles", {}).get(muscle.id),
+                },
             )
             self._muscle_refs[muscle_id] = ref
         return ref
@@ -453,7 +474,7 @@ class KnowledgeBase:
         """Forward lookup: the muscle called ``name``, with its trigger points and their patterns.
 
         Exact names, aliases and abbreviations ("SCM", "QL") come first; a clear fuzzy match ("trapezus")
-        is accepted too.
+        is accepted too. A UBERON or FMA id ("UBERON:0002380") finds the muscle it is recorded for.
 
         Raises:
             UnknownMuscleError: no clear match; ``.suggestions`` lists the closest muscle names.
@@ -464,6 +485,11 @@ class KnowledgeBase:
             'Sternocleidomastoid'
         """
         text = check_text(name, "muscle name")
+        by_id = self._muscles_by_ontology_id.get(text.strip().upper().replace(" ", ""))
+        if by_id is not None:
+            if len(by_id) == 1:
+                return self.muscles[by_id[0]]
+            raise UnknownMuscleError(text, [self.muscles[m].name for m in by_id])  # a broader class: which?
         names = self.muscle_names()
         hit = names.exact(text)
         if hit is None:

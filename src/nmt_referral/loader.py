@@ -22,6 +22,8 @@ from .models import (
     Condition,
     Contraindication,
     Guide,
+    Identifiers,
+    IdentifiersFile,
     Muscle,
     MuscleSpec,
     PatternFile,
@@ -120,6 +122,7 @@ class KnowledgeBaseParts:
     contraindications: dict[str, Contraindication] = field(default_factory=dict)
     postures: dict[str, Posture] = field(default_factory=dict)
     body_maps: dict[str, BodyMap] = field(default_factory=dict)
+    identifiers: dict[str, dict[str, Identifiers]] = field(default_factory=dict)
     files: tuple[Path, ...] = ()
     skipped: tuple[str, ...] = ()
 
@@ -234,6 +237,8 @@ def _list_files(root: Path, reader: _Reader, skipped: list[str]) -> dict[str, Pa
             found[f"{name}.yaml"] = single  # read_sources refuses it if it is not a regular file
         for item in _folder_entries(root / name, reader, skipped, root):
             found[f"{name}/{item}"] = root / name / item
+    if _exists(root / "identifiers.yaml"):
+        found["identifiers.yaml"] = root / "identifiers.yaml"
     for folder_name in ("muscles", "patterns", "clinical", "bodymaps"):
         for item in _folder_entries(root / folder_name, reader, skipped, root):
             found[f"{folder_name}/{item}"] = root / folder_name / item
@@ -424,11 +429,21 @@ def read_parts(
             continue
         body_map_files.append((body_map_file.body_map, path, document))
 
+    identifiers = None
+    if "identifiers.yaml" in files:
+        identifiers, identifiers_document = reader.read(
+            files["identifiers.yaml"], IdentifiersFile, contents.get("identifiers.yaml")
+        )
+
     tree_ok = _check_regions(reader, parts)
     _check_vocabulary_references(reader, parts)
     _check_body_maps(reader, parts, body_map_files)
     _build_muscles(reader, parts, specs, pattern_files, unreadable)
     _check_clinical(reader, parts, clinical_files, set(specs) | unreadable)
+    if identifiers is not None:
+        _check_identifiers(
+            reader, parts, identifiers, files["identifiers.yaml"], identifiers_document, set(specs) | unreadable
+        )
     if tree_ok:  # the guides' check walks the tree: only a sound, bounded one
         _check_guides(reader, parts, unreadable | set(specs))
     _check_names(reader, parts)
@@ -640,6 +655,50 @@ def _check_body_maps(reader: _Reader, parts: KnowledgeBaseParts, files: list[tup
                 _check_ref(reader, _Located(shown, line), f"{body_map.id} {area.code}", "region", region, parts.regions)
         if len(reader.problems) == count:
             parts.body_maps[body_map.id] = body_map
+
+
+def _check_identifiers(
+    reader: _Reader,
+    parts: KnowledgeBaseParts,
+    identifiers: IdentifiersFile,
+    path: Path,
+    document: Any,
+    muscle_files: set[str],
+) -> None:
+    """Every entry names a record of its kind and carries the identifiers that kind has: UBERON/FMA for
+    muscles and regions, HPO (with its label) for phenomena, ICD-11/ICD-10-CM/HPO for conditions."""
+    shown = str(path)
+    for source in identifiers.sources:
+        _check_ref(
+            reader, _Located(shown, document.line_of(("sources",))), "identifiers", "source", source, parts.sources
+        )
+    allowed = {
+        "muscles": {"uberon", "fma", "relation", "note", "unmapped"},
+        "regions": {"uberon", "fma", "note"},
+        "phenomena": {"hpo", "hpo_label", "note", "unmapped"},
+        "conditions": {"icd11", "icd10cm", "hpo", "hpo_label", "note", "unmapped"},
+    }
+    for kind, fields in allowed.items():
+        table: dict[str, Identifiers] = getattr(identifiers, kind)
+        records: dict[str, Any] = getattr(parts, kind)
+        kept: dict[str, Identifiers] = {}
+        for record_id, ids in table.items():
+            line = document.line_of((kind, record_id))
+            if kind == "muscles" and record_id in muscle_files and record_id not in records:
+                continue  # its file has problems of its own, reported there
+            if record_id not in records and not _check_ref(
+                reader, _Located(shown, line), f"{kind}", _SINGULAR[kind], record_id, records
+            ):
+                continue
+            stray = sorted(set(ids.model_fields_set) - fields)
+            if stray:
+                reader.problem(shown, line, f"{kind} {record_id}: {', '.join(stray)} do not apply to {kind}")
+                continue
+            if (ids.hpo is None) != (ids.hpo_label is None) and kind == "phenomena":
+                reader.problem(shown, line, f"{kind} {record_id}: hpo and hpo_label go together")
+                continue
+            kept[record_id] = ids
+        parts.identifiers[kind] = kept
 
 
 def _check_guides(reader: _Reader, parts: KnowledgeBaseParts, defined: set[str]) -> None:

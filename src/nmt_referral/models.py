@@ -155,7 +155,7 @@ class Source(Record):
 
     id: Slug
     citation: Text
-    kind: Literal["book", "article", "chapter", "web"]
+    kind: Literal["book", "article", "chapter", "web", "dataset"]
     year: int | None = Field(default=None, ge=1800, le=2100)
     url: Text | None = None
 
@@ -409,6 +409,58 @@ class Contraindication(Record):
     sources: tuple[Slug, ...] = Field(min_length=1)
 
 
+OntologyId = Annotated[str, StringConstraints(pattern=r"^(UBERON|FMA|HP):[0-9]{1,12}$")]
+IcdCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z][0-9A-Z.&/-]{1,24}$")]
+IdOrParts = OntologyId | tuple[OntologyId, ...]
+
+
+class Identifiers(Record):
+    """A record's standard identifiers. Anatomy: ``uberon`` and ``fma`` (a list when only parts of the
+    muscle have classes, ``relation: parts``); ``relation`` says when the class is not the very same
+    thing (``group``: the same group of muscles; ``broader``: the nearest broader class). Phenomena and
+    conditions: ``hpo`` with its unaltered ``hpo_label``; conditions: ``icd11`` (MMS) and ``icd10cm``.
+    ``unmapped`` records that none fits, and why."""
+
+    uberon: IdOrParts | None = None
+    fma: IdOrParts | None = None
+    relation: Literal["exact", "group", "broader", "parts"] = "exact"
+    hpo: OntologyId | None = None
+    hpo_label: Name | None = None
+    icd11: IcdCode | None = None
+    icd10cm: IcdCode | None = None
+    note: Text | None = None
+    unmapped: Text | None = None
+    """Checked, and no identifier fits: why (the record has no ids then)."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Identifiers:
+        has_ids = any(getattr(self, name) is not None for name in ("uberon", "fma", "hpo", "icd11", "icd10cm"))
+        if has_ids == (self.unmapped is not None):
+            raise ValueError("give identifiers, or `unmapped:` with the reason none fits, not both")
+        for name in ("uberon", "fma"):
+            value = getattr(self, name)
+            prefix = "UBERON:" if name == "uberon" else "FMA:"
+            values = value if isinstance(value, tuple) else (value,) if value else ()
+            if any(not v.startswith(prefix) for v in values):
+                raise ValueError(f"{name} ids start with {prefix}")
+            if isinstance(value, tuple) and self.relation != "parts":
+                raise ValueError(f"a list of {name} ids needs `relation: parts`")
+        if self.hpo is not None and not self.hpo.startswith("HP:"):
+            raise ValueError("hpo ids start with HP:")
+        return self
+
+
+class IdentifiersFile(Record):
+    """``identifiers.yaml``: record id -> identifiers, for muscles, phenomena, conditions and regions;
+    ``sources`` cites the ontology releases used."""
+
+    sources: tuple[Slug, ...] = Field(min_length=1)
+    muscles: dict[Slug, Identifiers] = {}
+    phenomena: dict[Slug, Identifiers] = {}
+    conditions: dict[Slug, Identifiers] = {}
+    regions: dict[Slug, Identifiers] = {}
+
+
 AreaCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=40)]
 
 
@@ -475,12 +527,14 @@ class Posture(Record):
 
 
 class MuscleRef(Record):
-    """The muscle of a candidate, as it appears in results."""
+    """The muscle of a candidate, as it appears in results; ``identifiers`` holds its UBERON/FMA ids
+    where the knowledge base has them."""
 
     id: str
     name: str
     aliases: tuple[str, ...]
     area: Area
+    identifiers: Identifiers | None = None
 
 
 class Match(Record):

@@ -13,6 +13,7 @@ from .models import (
     Candidate,
     Clinical,
     GuideRank,
+    Identifiers,
     Match,
     Muscle,
     Posture,
@@ -66,7 +67,7 @@ def json_document(value: Any, **extra: Any) -> str:
 
     plain = to_plain(value)
     if extra and isinstance(plain, dict):
-        plain = {**plain, **extra}
+        plain = {**plain, **to_plain(extra)}
     return json.dumps(stamp(plain), ensure_ascii=False, indent=2)
 
 
@@ -214,10 +215,35 @@ def _zones(kb: KnowledgeBase, zones: Iterable[ZoneRef]) -> str:
     return ", ".join(parts) or "-"
 
 
+def identifiers_text(ids: Identifiers) -> str:
+    """``UBERON:0002380, FMA:9626`` (with the relation when not exact), or why none fits."""
+    if ids.unmapped:
+        return f"none ({ids.unmapped})"
+    shown = []
+    for value in (
+        ids.uberon,
+        ids.fma,
+        ids.hpo,
+        ids.icd11 and f"ICD-11 {ids.icd11}",
+        ids.icd10cm and f"ICD-10-CM {ids.icd10cm}",
+    ):
+        if isinstance(value, tuple):
+            shown.append(" + ".join(value))
+        elif value:
+            shown.append(value)
+    if ids.hpo_label:
+        shown[shown.index(ids.hpo)] = f"{ids.hpo} {ids.hpo_label}"  # type: ignore[arg-type]
+    relation = f" ({ids.relation} class)" if ids.relation != "exact" else ""
+    return ", ".join(shown) + relation
+
+
 def muscle_text(kb: KnowledgeBase, muscle: Muscle) -> str:
     """Forward lookup: the muscle, then each trigger point with its zones, phenomena and sources."""
     lines = [muscle.name + (f"  (also: {', '.join(muscle.aliases)})" if muscle.aliases else "")]
     lines.append(f"  area: {muscle.area.replace('_', ' ')}")
+    ids = kb.identifiers.get("muscles", {}).get(muscle.id)
+    if ids is not None:
+        lines.append(f"  identifiers: {identifiers_text(ids)}")
     if muscle.innervation:
         lines.append(f"  innervation: {muscle.innervation}")
     if muscle.actions:

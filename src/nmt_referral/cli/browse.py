@@ -45,7 +45,8 @@ def muscle(
     if care:
         _echo(json_document(clinical) if json_output else care_text(kb, found, clinical))
     else:
-        _echo(json_document(found) if json_output else muscle_text(kb, found))
+        ids = kb.identifiers.get("muscles", {}).get(found.id)
+        _echo(json_document(found, identifiers=ids) if json_output else muscle_text(kb, found))
 
 
 @app.command()

@@ -17,6 +17,7 @@ from ..models import (
     BodyMapArea,
     Clinical,
     Contraindication,
+    Identifiers,
     Muscle,
     Posture,
     QueryResult,
@@ -113,12 +114,16 @@ def schema_for(name: str) -> dict[str, Any]:
     """
     model, is_array = COMMANDS[name]
     schema = _open(model.model_json_schema(mode="serialization"))
-    stamped = {
+    stamped: dict[str, Any] = {
         "schema_version": {"type": "string", "const": SCHEMA_VERSION},
         "nmt_referral_version": {"type": "string"},
     }
     if name == "where":
         stamped["disclaimer"] = {"type": "string"}
+    if name == "muscle":  # the muscle's standard identifiers, or null
+        stamped["identifiers"] = {
+            "anyOf": [_open(Identifiers.model_json_schema(mode="serialization")), {"type": "null"}]
+        }
     defs = schema.pop("$defs", {})
     schema["properties"] = {**stamped, **schema.get("properties", {})}
     schema["required"] = sorted({*schema.get("required", []), "schema_version", "nmt_referral_version"})
