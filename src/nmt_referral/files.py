@@ -7,7 +7,7 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["MAX_FILE_BYTES", "FileProblem", "read_bytes"]
+__all__ = ["MAX_FILE_BYTES", "FileProblem", "read_bytes", "write_atomically"]
 
 MAX_FILE_BYTES = 1024 * 1024
 """Largest knowledge-base file accepted (1 MiB; the largest shipped file is a few KiB)."""
@@ -36,3 +36,20 @@ def read_bytes(path: Path) -> bytes:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
             raise FileProblem(0, "not a regular file")
         return handle.read(MAX_FILE_BYTES + 1)
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write the whole file or nothing: a new temporary file beside it (created with mode 0666, so the
+    umask gives it the usual permissions, as ``open`` would), then renamed into place."""
+    import secrets
+
+    directory = path.parent if str(path.parent) else Path(".")
+    temporary = directory / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

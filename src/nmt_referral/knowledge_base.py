@@ -77,6 +77,8 @@ class KnowledgeBase:
     def __init__(self, parts: KnowledgeBaseParts) -> None:
         self.root = parts.root
         self.skipped_files: tuple[str, ...] = parts.skipped
+        self.content_hash: str = parts.content_hash
+        """SHA-256 of the data read (every file by relative path, overlays applied): which data answered."""
         """Hidden, lock and backup files in the knowledge-base folders that were not read."""
         self.muscles: Mapping[str, Muscle] = MappingProxyType(dict(sorted(parts.muscles.items())))
         self.regions: Mapping[str, Region] = MappingProxyType(dict(parts.regions))

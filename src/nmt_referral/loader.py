@@ -6,6 +6,7 @@ The result is either a complete :class:`~nmt_referral.knowledge_base.KnowledgeBa
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ __all__ = [
     "ENV_VAR",
     "KnowledgeBaseParts",
     "Listing",
+    "content_hash",
     "data_dir_from_env",
     "list_files",
     "packaged_data_dir",
@@ -123,6 +125,7 @@ class KnowledgeBaseParts:
     postures: dict[str, Posture] = field(default_factory=dict)
     body_maps: dict[str, BodyMap] = field(default_factory=dict)
     identifiers: dict[str, dict[str, Identifiers]] = field(default_factory=dict)
+    content_hash: str = ""
     files: tuple[Path, ...] = ()
     skipped: tuple[str, ...] = ()
 
@@ -345,6 +348,17 @@ def read_sources(files: dict[str, Path]) -> dict[str, bytes | Exception]:
     return contents
 
 
+def content_hash(contents: dict[str, bytes | Exception]) -> str:
+    """SHA-256 of the knowledge base's content: every file read, by relative path (overlays applied), in
+    path order. The same data gives the same hash on any machine, whatever its directory."""
+    digest = hashlib.sha256(b"nmt-referral-data-1\0")
+    for rel in sorted(contents):
+        data = contents[rel]
+        if isinstance(data, bytes):
+            digest.update(rel.encode() + b"\0" + len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest()
+
+
 def read_parts(
     root: Path,
     overlays: Sequence[Path] = (),
@@ -366,7 +380,12 @@ def read_parts(
     reader.problems.extend(listing.problems)
     if contents is None:
         contents = read_sources(files)
-    parts = KnowledgeBaseParts(root=str(root), files=tuple(files[k] for k in sorted(files)), skipped=listing.skipped)
+    parts = KnowledgeBaseParts(
+        root=str(root),
+        files=tuple(files[k] for k in sorted(files)),
+        skipped=listing.skipped,
+        content_hash=content_hash(contents),
+    )
     if "sources.yaml" not in files and not any(k.startswith("sources/") for k in files):
         reader.problem(str(root), 0, "missing sources.yaml (the bibliography every pattern cites)")
 

@@ -44,6 +44,12 @@ class Stats(Record):
     clinical_coverage: dict[str, int] = Field(default_factory=dict)
     contraindications: int = 0
     postures: int = 0
+    content_hash: str = ""
+    """SHA-256 of the knowledge base's files (see ``KnowledgeBase.content_hash``)."""
+    body_maps: dict[str, int] = Field(default_factory=dict)
+    """Areas per body-map crosswalk."""
+    identifiers: dict[str, int] = Field(default_factory=dict)
+    """Records with standard identifiers, by kind (``unmapped`` ones not counted)."""
 
 
 def compute_stats(kb: KnowledgeBase) -> Stats:
@@ -90,6 +96,11 @@ def compute_stats(kb: KnowledgeBase) -> Stats:
         clinical_coverage={key: sum(1 for c in kb.clinical.values() if getattr(c, key)) for key in _CLINICAL_SECTIONS},
         contraindications=len(kb.contraindications),
         postures=len(kb.postures),
+        content_hash=kb.content_hash,
+        body_maps={map_id: len(body_map.areas) for map_id, body_map in kb.body_maps.items()},
+        identifiers={
+            kind: sum(1 for ids in table.values() if ids.unmapped is None) for kind, table in kb.identifiers.items()
+        },
     )
 
 
@@ -120,6 +131,11 @@ def stats_text(stats: Stats) -> str:
     lines += ["", f"muscles with clinical notes, by kind (of {stats.muscles}):"]
     lines += [f"  {count:4d}  {key.replace('_', ' ')}" for key, count in stats.clinical_coverage.items()]
     lines += [f"general contraindications {stats.contraindications}, postural patterns {stats.postures}"]
+    if stats.body_maps:
+        lines.append("body maps: " + ", ".join(f"{name} ({count} areas)" for name, count in stats.body_maps.items()))
+    if stats.identifiers:
+        lines.append("with standard identifiers: " + ", ".join(f"{k} {v}" for k, v in stats.identifiers.items()))
+    lines.append(f"data sha256: {stats.content_hash}")
     if stats.regions_without_patterns:
         lines += ["", f"regions no pattern refers to ({len(stats.regions_without_patterns)}):"]
         lines.append("  " + ", ".join(stats.regions_without_patterns))

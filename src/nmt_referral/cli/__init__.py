@@ -8,7 +8,20 @@ from __future__ import annotations
 from . import admin, browse, pictures, query
 from .app import EXIT_INVALID_KB, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE, app, main
 
-_ORDER = ("where", "flag", "safety", "muscle", "map", "posture", "muscles", "regions", "stats", "validate", "schema")
+_ORDER = (
+    "where",
+    "flag",
+    "safety",
+    "muscle",
+    "map",
+    "posture",
+    "muscles",
+    "regions",
+    "stats",
+    "export",
+    "validate",
+    "schema",
+)
 """The order --help lists the commands in: the question first, then browsing, then checking."""
 
 

@@ -10,10 +10,12 @@ import typer
 from ..errors import InvalidQueryError, KnowledgeBaseError
 from .app import (
     EXIT_INVALID_KB,
+    EXIT_OUTPUT,
     DataOption,
     OverlayOption,
     _echo,
     _fail,
+    _load,
     app,
 )
 
@@ -71,3 +73,28 @@ def schema(
     if document not in COMMANDS:
         _fail(InvalidQueryError(f"no JSON schema for {document!r}; choose one of: {', '.join(COMMANDS)}"))
     _echo(json.dumps(schema_for(document), indent=2, ensure_ascii=False))
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Argument(metavar="{json,csv}", help="Table format: json (arrays) or csv.")],
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Where to write the tables (created if missing).", readable=False)
+    ],
+    data: DataOption = None,
+    overlay: OverlayOption = None,
+) -> None:
+    """Write the whole knowledge base as flat tables (muscles, trigger points, zones, regions, conditions,
+    phenomena, red flags, sources, body-map crosswalks) plus manifest.json (library version, data hash,
+    columns), for pandas, R or import elsewhere."""
+    from ..interop.export import export as write_tables
+
+    if fmt not in ("json", "csv"):
+        _fail(InvalidQueryError(f"format must be 'json' or 'csv', not {fmt!r}"))
+    kb = _load(data, overlay)
+    try:
+        written = write_tables(kb, directory, fmt)  # type: ignore[arg-type]
+    except OSError as error:
+        _echo(f"error: cannot write to {directory}: {error.strerror or error}", err=True)
+        raise typer.Exit(EXIT_OUTPUT) from None
+    _echo(f"wrote {len(written)} files to {directory} (data sha256:{kb.content_hash[:16]}...)")

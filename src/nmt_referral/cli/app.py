@@ -103,8 +103,16 @@ def _echo(text: str, *, err: bool = False) -> None:
 
 
 def _version(value: bool) -> None:
+    """The library version and the SHA-256 of the knowledge base it would answer from (the packaged one,
+    or $NMT_REFERRAL_DATA): which code and which data, for a report or a bug."""
     if value:
-        _echo(f"nmt-referral {__version__}")
+        from ..load import load
+
+        try:
+            data = f"data sha256:{load().content_hash}"
+        except NmtReferralError:
+            data = "data: invalid (run nmt-referral validate)"
+        _echo(f"nmt-referral {__version__} ({data})")
         raise typer.Exit(EXIT_OK)
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..errors import NmtReferralError
+from ..files import write_atomically
 from .app import (
     DataOption,
     OverlayOption,
@@ -71,7 +71,7 @@ def write_picture(path: Path, svg: str) -> None:
 
     content = svg_to_png(svg) if path.suffix.lower() == ".png" else svg.encode("utf-8")
     try:
-        _write_atomically(path, content)
+        write_atomically(path, content)
     except OSError as error:
         raise _usage(f"cannot write {str(path)[:200]}: {error.strerror or error}") from None
     _echo(f"wrote {path}", err=True)
@@ -81,18 +81,3 @@ def _usage(message: str) -> NmtReferralError:
     from ..errors import InvalidQueryError
 
     return InvalidQueryError(message)
-
-
-def _write_atomically(path: Path, content: bytes) -> None:
-    """Write the whole file or nothing: a temporary file beside it, renamed into place."""
-    import tempfile
-
-    directory = path.parent if str(path.parent) else Path(".")
-    handle = tempfile.NamedTemporaryFile(dir=directory, prefix=f".{path.name}.", delete=False)  # noqa: SIM115
-    try:
-        with handle:
-            handle.write(content)
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
