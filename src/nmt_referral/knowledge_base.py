@@ -78,6 +78,12 @@ class KnowledgeBase:
         self.root = parts.root
         self.skipped_files: tuple[str, ...] = parts.skipped
         self.content_hash: str = parts.content_hash
+        self.overlays: tuple[str, ...] = parts.overlays
+        """The overlay directories layered over ``root``, in order."""
+        self.shadowed_files: tuple[str, ...] = parts.shadowed
+        """``<overlay file> replaces <file>`` for each file an overlay replaces whole."""
+        self.patches_applied: int = parts.patches
+        """How many patches (``patches/*.yaml``) were applied."""
         """SHA-256 of the data read (every file by relative path, overlays applied): which data answered."""
         """Hidden, lock and backup files in the knowledge-base folders that were not read."""
         self.muscles: Mapping[str, Muscle] = MappingProxyType(dict(sorted(parts.muscles.items())))

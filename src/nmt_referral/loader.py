@@ -27,6 +27,7 @@ from .models import (
     IdentifiersFile,
     Muscle,
     MuscleSpec,
+    Patch,
     PatternFile,
     Phenomenon,
     Posture,
@@ -126,6 +127,9 @@ class KnowledgeBaseParts:
     body_maps: dict[str, BodyMap] = field(default_factory=dict)
     identifiers: dict[str, dict[str, Identifiers]] = field(default_factory=dict)
     content_hash: str = ""
+    patches: int = 0
+    shadowed: tuple[str, ...] = ()
+    overlays: tuple[str, ...] = ()
     files: tuple[Path, ...] = ()
     skipped: tuple[str, ...] = ()
 
@@ -242,7 +246,7 @@ def _list_files(root: Path, reader: _Reader, skipped: list[str]) -> dict[str, Pa
             found[f"{name}/{item}"] = root / name / item
     if _exists(root / "identifiers.yaml"):
         found["identifiers.yaml"] = root / "identifiers.yaml"
-    for folder_name in ("muscles", "patterns", "clinical", "bodymaps"):
+    for folder_name in ("muscles", "patterns", "clinical", "bodymaps", "patches"):
         for item in _folder_entries(root / folder_name, reader, skipped, root):
             found[f"{folder_name}/{item}"] = root / folder_name / item
     if len(found) > MAX_FILES:
@@ -312,6 +316,8 @@ class Listing:
     files: dict[str, Path]
     skipped: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
+    shadowed: tuple[str, ...] = ()
+    """``<overlay file> replaces <file>``, for each file an overlay replaces whole."""
 
 
 def list_files(root: Path, overlays: Sequence[Path] = ()) -> Listing:
@@ -326,13 +332,17 @@ def list_files(root: Path, overlays: Sequence[Path] = ()) -> Listing:
     reader = _Reader(root)
     files: dict[str, Path] = {}
     skipped: list[str] = []
+    shadowed: list[str] = []
+    _check_root(root)
     for directory in (root, *overlays):
-        if directory is root:
-            _check_root(directory)
-        else:
-            _check_overlay(directory)
-        files.update(_list_files(directory, reader, skipped))
-    return Listing(files, tuple(skipped), tuple(reader.problems))
+        if directory is not root and not directory.is_dir():
+            reader.problem(str(directory), 0, "overlay is not a directory")
+            continue
+        for rel, path in _list_files(directory, reader, skipped).items():
+            if rel in files:
+                shadowed.append(f"{path} replaces {files[rel]}")
+            files[rel] = path
+    return Listing(files, tuple(skipped), tuple(reader.problems), tuple(shadowed))
 
 
 def read_sources(files: dict[str, Path]) -> dict[str, bytes | Exception]:
@@ -385,6 +395,8 @@ def read_parts(
         files=tuple(files[k] for k in sorted(files)),
         skipped=listing.skipped,
         content_hash=content_hash(contents),
+        shadowed=listing.shadowed,
+        overlays=tuple(str(o) for o in overlays),
     )
     if "sources.yaml" not in files and not any(k.startswith("sources/") for k in files):
         reader.problem(str(root), 0, "missing sources.yaml (the bibliography every pattern cites)")
@@ -454,6 +466,11 @@ def read_parts(
             files["identifiers.yaml"], IdentifiersFile, contents.get("identifiers.yaml")
         )
 
+    patches: list[tuple[Patch, _Located]] = []
+    for rel in sorted(k for k in files if k.startswith("patches/")):
+        patches += _read_patches(reader, files[rel], contents.get(rel))
+    parts.patches = _apply_patches(reader, parts, patches, specs, pattern_files)
+
     tree_ok = _check_regions(reader, parts)
     _check_vocabulary_references(reader, parts)
     _check_body_maps(reader, parts, body_map_files)
@@ -475,11 +492,6 @@ def read_parts(
     if reader.problems:
         raise KnowledgeBaseError(str(root), reader.problems)
     return parts
-
-
-def _check_overlay(directory: Path) -> None:
-    if not directory.is_dir():
-        raise KnowledgeBaseError(str(directory), [Problem(str(directory), 0, "overlay is not a directory")])
 
 
 def _read_vocabulary(
@@ -718,6 +730,118 @@ def _check_identifiers(
                 continue
             kept[record_id] = ids
         parts.identifiers[kind] = kept
+
+
+def _read_patches(reader: _Reader, path: Path, raw: bytes | Exception | None) -> list[tuple[Patch, _Located]]:
+    """The patches of one file, each validated on its own: one invalid patch is reported alone and the
+    others still apply (and are checked)."""
+    document = reader.read_document(path, raw)
+    if document is None:
+        return []
+    shown = str(path)
+    for key in document.data:
+        if key != "patches":
+            reader.problem(shown, document.line_of((key,)), f"unknown key {key!r} (this file holds patches:)")
+    items = document.data.get("patches")
+    if not isinstance(items, list) or not items:
+        reader.problem(shown, document.line_of(("patches",)), "patches: expected a non-empty list")
+        return []
+    found = []
+    for index, item in enumerate(items):
+        patch = reader.validate(shown, document, Patch, item, ("patches", index))
+        if patch is not None:
+            found.append((patch, _Located(shown, document.line_of(("patches", index)))))
+    return found
+
+
+def _apply_patches(
+    reader: _Reader,
+    parts: KnowledgeBaseParts,
+    patches: list[tuple[Patch, _Located]],
+    specs: dict[str, tuple[MuscleSpec, _Located, Any]],
+    pattern_files: dict[str, tuple[PatternFile, Path, Any]],
+) -> int:
+    """Apply every patch to the record it names (aliases and notes added; zones added to a trigger
+    point's pattern, with their sources). A patch with a problem is reported at its line and skipped.
+    Returns how many were applied."""
+    tables: dict[str, dict[str, Any]] = {
+        "region": parts.regions,
+        "condition": parts.conditions,
+        "phenomenon": parts.phenomena,
+    }
+    owner = {trp.id: muscle_id for muscle_id, (spec, _at, _doc) in specs.items() for trp in spec.trigger_points}
+    applied = 0
+    for patch, at in patches:
+        kind, target = patch.target
+        if kind in tables:
+            if not _check_ref(reader, at, "patch", kind, target, tables[kind]):
+                continue
+            record = tables[kind][target]
+            tables[kind][target] = record.model_copy(
+                update={"aliases": (*record.aliases, *patch.aliases), "notes": _joined(record.notes, patch.notes)}
+            )
+        elif kind == "muscle":
+            if not _check_ref(reader, at, "patch", "muscle", target, {k: v for k, v in specs.items()}):
+                continue
+            spec, located, document = specs[target]
+            update = {"aliases": (*spec.aliases, *patch.aliases), "notes": _joined(spec.notes, patch.notes)}
+            specs[target] = (spec.model_copy(update=update), located, document)
+        else:
+            muscle_id = owner.get(target)
+            if muscle_id is None or muscle_id not in pattern_files:
+                reader.problem(
+                    at.path, at.line, f"patch: unknown trigger point {target!r}" + _did_you_mean(target, owner)
+                )
+                continue
+            if not _patch_pattern(reader, parts, patch, at, pattern_files, muscle_id):
+                continue
+        applied += 1
+    return applied
+
+
+def _patch_pattern(
+    reader: _Reader,
+    parts: KnowledgeBaseParts,
+    patch: Patch,
+    at: _Located,
+    pattern_files: dict[str, tuple[PatternFile, Path, Any]],
+    muscle_id: str,
+) -> bool:
+    """Add a patch's zones, sources and notes to a trigger point's pattern; False (reported) if it cannot."""
+    pattern_file, path, document = pattern_files[muscle_id]
+    index = next((i for i, p in enumerate(pattern_file.patterns) if p.trigger_point == patch.trigger_point), None)
+    if index is None:
+        reader.problem(at.path, at.line, f"patch: trigger point {patch.trigger_point!r} has no pattern to add to")
+        return False
+    pattern = pattern_file.patterns[index]
+    ok = all(_check_ref(reader, at, "patch", "source", source, parts.sources) for source in patch.sources)
+    present = {zone.region for zone in (*pattern.essential, *pattern.spillover)}
+    for zone in (*patch.essential, *patch.spillover):
+        if not _check_ref(reader, at, f"patch of {patch.trigger_point}", "region", zone.region, parts.regions):
+            ok = False
+        elif zone.region in present:
+            reader.problem(at.path, at.line, f"patch: {patch.trigger_point} already has region {zone.region!r}")
+            ok = False
+        present.add(zone.region)
+    if not ok:
+        return False
+    patched = pattern.model_copy(
+        update={
+            "essential": (*pattern.essential, *patch.essential),
+            "spillover": (*pattern.spillover, *patch.spillover),
+            "sources": (*pattern.sources, *(s for s in patch.sources if s not in pattern.sources)),
+            "notes": _joined(pattern.notes, patch.notes),
+        }
+    )
+    patterns = (*pattern_file.patterns[:index], patched, *pattern_file.patterns[index + 1 :])
+    pattern_files[muscle_id] = (pattern_file.model_copy(update={"patterns": patterns}), path, document)
+    return True
+
+
+def _joined(notes: str | None, added: str | None) -> str | None:
+    if not added:
+        return notes
+    return f"{notes}\n\n{added}" if notes else added
 
 
 def _check_guides(reader: _Reader, parts: KnowledgeBaseParts, defined: set[str]) -> None:

@@ -304,6 +304,50 @@ class PatternFile(Record):
     patterns: tuple[ReferralPattern, ...] = Field(min_length=1)
 
 
+class Patch(Record):
+    """One addition to a record defined elsewhere (``patches/*.yaml``), so that an overlay can add an
+    alias, a zone or a note without copying the record's file. Exactly one target is named."""
+
+    muscle: Slug | None = None
+    trigger_point: Slug | None = None
+    region: Slug | None = None
+    condition: Slug | None = None
+    phenomenon: Slug | None = None
+    aliases: tuple[Name, ...] = ()
+    essential: tuple[ZoneRef, ...] = ()
+    spillover: tuple[ZoneRef, ...] = ()
+    sources: tuple[Slug, ...] = ()
+    notes: Text | None = None
+
+    @property
+    def target(self) -> tuple[str, str]:
+        """(kind, id) of the record patched."""
+        for kind in ("muscle", "trigger_point", "region", "condition", "phenomenon"):
+            value = getattr(self, kind)
+            if value is not None:
+                return kind, value
+        raise AssertionError("validated: a patch names a target")  # pragma: no cover
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Patch:
+        named = [k for k in ("muscle", "trigger_point", "region", "condition", "phenomenon") if getattr(self, k)]
+        if len(named) != 1:
+            raise ValueError("a patch names exactly one of muscle, trigger_point, region, condition, phenomenon")
+        kind = named[0]
+        if self.aliases and kind == "trigger_point":
+            raise ValueError("a trigger point has no aliases: patch its muscle")
+        zones = self.essential or self.spillover
+        if zones and kind != "trigger_point":
+            raise ValueError("zones (essential, spillover) are added to a trigger_point")
+        if zones and not self.sources:
+            raise ValueError("added zones need sources: which source says so")
+        if self.sources and not zones:
+            raise ValueError("sources go with added zones")
+        if not (self.aliases or zones or self.notes):
+            raise ValueError("a patch adds aliases, zones or notes")
+        return self
+
+
 class TriggerPointSpec(Record):
     """A trigger point as written in a muscle file."""
 

@@ -38,13 +38,21 @@ def validate(
         for problem in error.problems:
             _echo(str(problem))
         count = len(error.problems)
-        _echo(f"{count} problem{'s' if count != 1 else ''} in {error.path}", err=True)
+        layered = "".join(f" + overlay {o}" for o in overlay or ())
+        _echo(f"{count} problem{'s' if count != 1 else ''} in {error.path}{layered}", err=True)
         raise typer.Exit(EXIT_INVALID_KB) from None
+    layered = "".join(f" + overlay {o}" for o in kb.overlays)
     _echo(
-        f"ok: {kb.root}: {len(kb.muscles)} muscles, {len(kb.trigger_points)} trigger points, "
+        f"ok: {kb.root}{layered}: {len(kb.muscles)} muscles, {len(kb.trigger_points)} trigger points, "
         f"{len(kb.regions)} regions, {len(kb.conditions)} condition terms, {len(kb.sources)} sources, "
         f"{len(kb.guides)} pain-guide lists"
     )
+    if kb.patches_applied:
+        _echo(f"applied {kb.patches_applied} patch{'es' if kb.patches_applied != 1 else ''} (patches/*.yaml)")
+    if kb.shadowed_files:
+        _echo(f"overlay files replacing a file whole ({len(kb.shadowed_files)}; a patch can add to it instead):")
+        for line in kb.shadowed_files:
+            _echo(f"  {line}")
     if kb.skipped_files:
         shown = ", ".join(kb.skipped_files[:10]) + (", ..." if len(kb.skipped_files) > 10 else "")
         rule = "names starting with . or ending with ~, .bak, .orig, .swp or .tmp"
