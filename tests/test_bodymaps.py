@@ -206,3 +206,12 @@ def test_a_broken_body_map_is_reported(kb_dir: Path, change: tuple[str, str], ex
     assert any(expected in str(problem) and "clinic.yaml" in problem.path for problem in error.value.problems)
     result = runner.invoke(app, ["validate", str(kb_dir)])
     assert result.exit_code == EXIT_INVALID_KB
+
+
+def test_a_zone_is_explained_once_per_site(shipped_kb: KnowledgeBase) -> None:
+    """An area of several regions can reach one zone from more than one of them: it is listed once,
+    with its strongest relation."""
+    for code in ("108", "109", "207", "215"):
+        for candidate in shipped_kb.where_body_map("choir", code):
+            keys = [(m.location, m.trigger_point, m.region) for m in candidate.matches]
+            assert len(keys) == len(set(keys)), (code, candidate.muscle.id)

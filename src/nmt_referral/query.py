@@ -146,7 +146,7 @@ def _candidate(
             "score": score,
             "likelihood": chance,
             "sites_explained": explained,
-            "matches": tuple(_match(texts[i], row) for i, slot in enumerate(slots) for row in slot),
+            "matches": tuple(_match(texts[i], row) for i, slot in enumerate(slots) for row in _distinct(slot)),
             "symptom_matches": _symptom_matches(kb, sites, symptom_rows[muscle_id])
             if muscle_id in symptom_rows
             else (),
@@ -154,6 +154,19 @@ def _candidate(
             "cautions": kb.cautions(muscle_id),
         },
     )
+
+
+def _distinct(slot: list[_Row]) -> list[_Row]:
+    """A site's rows with one per zone of a trigger point: the strongest, where a site of several regions
+    (a condition, a body-map area) reaches the same zone from more than one of them."""
+    best: dict[tuple[str, str], _Row] = {}
+    for row in slot:
+        key = (row[1].trigger_point, row[1].region)
+        if key not in best or row[0] > best[key][0]:
+            best[key] = row
+    if len(best) == len(slot):
+        return slot
+    return [row for row in slot if best[(row[1].trigger_point, row[1].region)] is row]
 
 
 _T = TypeVar("_T")
