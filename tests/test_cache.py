@@ -35,6 +35,24 @@ def test_first_load_writes_an_entry_and_second_uses_it(kb_dir: Path, cache: Path
     assert second.muscles == first.muscles
 
 
+def test_the_packaged_knowledge_base_is_served_from_the_cache(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every kind of record the packaged data holds can come back from an entry: a model the cache does
+    not know would make each warm load a silent cold one."""
+    first = nmt_referral.load()
+    assert len(entries(cache)) == 1
+    nmt_referral.clear_cache()
+    from nmt_referral import loader
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a warm load parsed the YAML again")
+
+    monkeypatch.setattr(loader, "read_parts", no_parsing)
+    second = nmt_referral.load()
+    assert second is not first and second.content_hash == first.content_hash
+    assert second.clinical == first.clinical and second.body_maps == first.body_maps
+    assert second.identifiers == first.identifiers and second.postures == first.postures
+
+
 def test_any_data_change_invalidates(kb_dir: Path, cache: Path) -> None:
     nmt_referral.load(kb_dir)
     pattern = kb_dir / "patterns" / "epsilon.yaml"

@@ -47,25 +47,24 @@ MAX_ENTRY_BYTES = 256 * 1024 * 1024
 
 _FORMAT = b"nmt-referral-cache-3\n"
 _HEADER = len(_FORMAT) + 64 + 64  # format, key (hex), SHA-256 of the payload (hex)
+
+
+def _record_classes() -> frozenset[str]:
+    """Every record model (a ``Record`` subclass) of ``nmt_referral.models``: new models are allowed
+    without a list to keep in step (a missing one silently turned every warm load into a cold one)."""
+    from . import models
+
+    return frozenset(
+        name
+        for name, value in vars(models).items()
+        if isinstance(value, type) and issubclass(value, models.Record) and value.__module__ == models.__name__
+    )
+
+
 _ALLOWED: dict[str, frozenset[str]] = {
     "nmt_referral.knowledge_base": frozenset({"KnowledgeBase", "ZoneHit"}),
     "nmt_referral.names": frozenset({"NameIndex", "NameHit"}),
-    "nmt_referral.models": frozenset(
-        {
-            "_unpickle",
-            "Attachments",
-            "Condition",
-            "Guide",
-            "Muscle",
-            "Phenomenon",
-            "RedFlag",
-            "ReferralPattern",
-            "Region",
-            "Source",
-            "TriggerPoint",
-            "ZoneRef",
-        }
-    ),
+    "nmt_referral.models": frozenset({"_unpickle"}) | _record_classes(),
     "builtins": frozenset({"set", "frozenset"}),
 }
 """Everything a cache entry may name: this library's records and indices, and two plain containers."""
