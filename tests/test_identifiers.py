@@ -128,3 +128,21 @@ def test_a_broken_identifiers_file_is_reported(kb_dir: Path, change: tuple[str, 
     with pytest.raises(KnowledgeBaseError) as error:
         nmt_referral.validate(kb_dir)
     assert any(expected in str(problem) for problem in error.value.problems), error.value.problems
+
+
+def test_a_condition_site_carries_its_codes(shipped_kb: KnowledgeBase) -> None:
+    coded = next(
+        cid
+        for cid, ids in shipped_kb.identifiers["conditions"].items()
+        if ids.icd10cm and shipped_kb.conditions[cid].aliases
+    )
+    label = shipped_kb.conditions[coded].label
+    site = shipped_kb.where(label).query.locations[0]
+    assert site.kind == "condition" and site.identifiers is not None
+    assert site.identifiers.icd10cm == shipped_kb.identifiers["conditions"][coded].icd10cm
+    text = runner.invoke(app, ["where", label, "-n", "1"]).stdout
+    assert f"ICD-10-CM {site.identifiers.icd10cm}" in text.splitlines()[0]
+    document = json.loads(runner.invoke(app, ["where", label, "--json"]).stdout)
+    assert document["query"]["locations"][0]["identifiers"]["icd10cm"] == site.identifiers.icd10cm
+    region_site = shipped_kb.where("head").query.locations[0]
+    assert region_site.identifiers is not None and region_site.identifiers.uberon

@@ -167,6 +167,13 @@ class KnowledgeBase:
         record id: UBERON/FMA for anatomy, HPO for phenomena, ICD-11/ICD-10-CM (and HPO) for conditions."""
         return MappingProxyType({kind: MappingProxyType(table) for kind, table in self._identifiers.items()})
 
+    def identifiers_of(self, kind: str, record_id: str) -> Identifiers | None:
+        """The standard identifiers of one record (``kind``: muscle, region, condition, phenomenon), or
+        None; also None for a record marked ``unmapped``."""
+        table = {"muscle": "muscles", "region": "regions", "condition": "conditions", "phenomenon": "phenomena"}
+        found = self._identifiers.get(table.get(kind, kind), {}).get(record_id)
+        return None if found is None or found.unmapped else found
+
     def __getstate__(self) -> dict[str, object]:
         state = {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in self.__dict__.items()}
         state["_muscle_refs"] = {}  # cheap to rebuild, not worth a bigger cache file

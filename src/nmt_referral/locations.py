@@ -313,6 +313,7 @@ def _resolution(
             "regions": regions,
             "phenomena": tuple(dict.fromkeys((*phenomena, *symptoms))),
             "score": hit.score,
+            "identifiers": kb.identifiers_of(kind, record_id),
         },
     )
 

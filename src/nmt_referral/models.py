@@ -659,6 +659,8 @@ class LocationResolution(Record):
     regions: tuple[str, ...]
     phenomena: tuple[str, ...]
     score: float | None = None
+    identifiers: Identifiers | None = None
+    """Standard identifiers of the record matched (a condition's ICD codes, a region's UBERON id)."""
 
 
 class QueryInfo(Record):

@@ -116,7 +116,8 @@ def where_text(
         symptoms = [kb.phenomena[p].label for p in site.phenomena if site.kind != "phenomenon"]
         with_symptoms = f" + {', '.join(symptoms)}" if symptoms and site.kind == "region" else ""
         side = f", {site.side} side" if site.side else ""
-        lines.append(f"{site.text} -> {shown}{with_symptoms}{how}{side}")
+        coded = f" [{identifiers_text(site.identifiers)}]" if site.kind == "condition" and site.identifiers else ""
+        lines.append(f"{site.text} -> {shown}{with_symptoms}{how}{side}{coded}")
     if result.red_flags:
         lines.append("")
     for flag in result.red_flags:
