@@ -18,7 +18,7 @@ from .conftest import KB_MINIMAL
 
 
 def test_every_result_type_is_exported() -> None:
-    result = nmt_referral.load(KB_MINIMAL).where("temple", "angle of the jaw")
+    result = nmt_referral.load().where("temple", "tennis elbow", "angle of the jaw", "dizziness")
     seen: set[type] = set()
 
     def walk(value: object) -> None:

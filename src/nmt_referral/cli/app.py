@@ -36,6 +36,8 @@ Examples:
 
   nmt-referral muscle SCM
 
+  nmt-referral where --body-map choir 108 112    (areas marked on the CHOIR Body Map)
+
 {DISCLAIMER}
 """
 
