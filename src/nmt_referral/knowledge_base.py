@@ -160,6 +160,7 @@ class KnowledgeBase:
         self._query_rows: dict[tuple[str, str | None], tuple[tuple[str, list[Any], int], ...]] = {}  # see query.py
         self._guide_rows: dict[str, dict[str, tuple[tuple[dict[str, Any], dict[str, Any]], ...]]] = {}  # query.py
         self._single_rankings: dict[tuple[str, str | None], list[Any]] = {}  # see query.py
+        self._posture_hits: dict[tuple[str, ...], tuple[Any, ...]] = {}  # see query._postures
 
     @property
     def identifiers(self) -> Mapping[str, Mapping[str, Identifiers]]:
@@ -180,6 +181,7 @@ class KnowledgeBase:
         state["_query_rows"] = {}
         state["_guide_rows"] = {}
         state["_single_rankings"] = {}
+        state["_posture_hits"] = {}
         state["_near"] = {}
         return state
 
@@ -188,6 +190,7 @@ class KnowledgeBase:
         state.setdefault("_query_rows", {})
         state.setdefault("_guide_rows", {})
         state.setdefault("_single_rankings", {})
+        state.setdefault("_posture_hits", {})
         state.setdefault("_red_flags_at", {})
         state.setdefault("_guide_ranks", {})
         state.setdefault("_place_words", None)

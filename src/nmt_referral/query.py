@@ -470,13 +470,19 @@ def _symptom_matches(
 def _postures(kb: KnowledgeBase, results: Sequence[Candidate]) -> tuple[PostureHit, ...]:
     """Postural patterns that shorten (or perpetuate the trigger points of) two or more of the first ten
     candidates."""
-    top = [c.muscle.id for c in results[:10]]
-    found = []
-    for posture in kb.postures.values():
-        involved = tuple(m for m in top if m in posture.short or m in posture.perpetuates)
-        if len(involved) >= 2:
-            found.append(assemble(PostureHit, {"id": posture.id, "label": posture.label, "muscles": involved}))
-    return tuple(found)
+    top = tuple(c.muscle.id for c in results[:10])
+    memo = kb._posture_hits  # the same top ten gives the same patterns: built once per ranking
+    hits = memo.get(top)
+    if hits is None:
+        found = []
+        for posture in kb.postures.values():
+            involved = tuple(m for m in top if m in posture.short or m in posture.perpetuates)
+            if len(involved) >= 2:
+                found.append(assemble(PostureHit, {"id": posture.id, "label": posture.label, "muscles": involved}))
+        if len(memo) >= 1024:
+            memo.clear()
+        hits = memo[top] = tuple(found)
+    return hits
 
 
 def _red_flags(kb: KnowledgeBase, sites: Sequence[LocationResolution]) -> tuple[RedFlagHit, ...]:
