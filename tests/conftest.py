@@ -35,6 +35,14 @@ def json_document_name(args: Sequence[str]) -> str:
     command = args[0]
     if command == "muscle" and "--care" in args:
         return "care"
+    options_with_values = {"--data", "--overlay", "--area"}
+    positional = [
+        a for i, a in enumerate(args[1:], 1) if not a.startswith("-") and args[i - 1] not in options_with_values
+    ]
+    if command == "flag" and not positional:
+        return "flags"
+    if command == "sources":
+        return "source" if positional else "sources"
     if command == "regions" and "--body-map" in args:
         return "body_map"
     if command == "posture" and not [a for a in args[1:] if not a.startswith("-")]:

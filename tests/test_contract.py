@@ -54,6 +54,10 @@ def _real_command_lines(kb: KnowledgeBase) -> list[list[str]]:
         ["muscles", "--json"],
         ["regions", "--json"],
         ["regions", "--body-map", "choir", "--json"],
+        ["flag", "--json"],
+        ["sources", "--json"],
+        ["sources", "simons_travell_1999", "--json"],
+        ["muscles", "--area", "neck", "--json"],
         ["where", "--body-map", "choir", "108", "112", "--body-map-out", "michigan", "--json"],
     ]
 

@@ -22,6 +22,7 @@ from .errors import (
     UnknownMuscleError,
     UnknownPostureError,
     UnknownRedFlagError,
+    UnknownSourceError,
 )
 from .knowledge_base import KnowledgeBase
 from .load import clear_cache, load, validate
@@ -110,6 +111,7 @@ __all__ = [
     "UnknownMuscleError",
     "UnknownPostureError",
     "UnknownRedFlagError",
+    "UnknownSourceError",
     "ZoneRef",
     "__version__",
     "clear_cache",

@@ -103,6 +103,12 @@ class UnknownRedFlagError(_LookupFailure):
     kind = "red flag"
 
 
+class UnknownSourceError(_LookupFailure):
+    """No source has the id. Attributes: ``query``, ``suggestions`` (the closest ids)."""
+
+    kind = "source"
+
+
 class UnknownBodyMapError(_LookupFailure):
     """No body map has the id, or the body map has no area with the code. Attributes: ``query``,
     ``suggestions`` (known maps, or the map's codes closest to the one given)."""

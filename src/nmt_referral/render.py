@@ -156,6 +156,81 @@ def where_text(
     return "\n".join(lines)
 
 
+def flags_text(kb: KnowledgeBase) -> str:
+    """Every red flag: id, label and summary (``nmt-referral flag ID`` for the full text)."""
+    lines = []
+    for flag in kb.red_flags.values():
+        lines.append(f"{flag.id}  {flag.label}")
+        if flag.summary:
+            lines.append(f"    {flag.summary}")
+    lines.append("")
+    lines.append("nmt-referral flag ID prints one in full, with the locations that raise it.")
+    return "\n".join(lines)
+
+
+def source_rows(kb: KnowledgeBase) -> dict[str, dict[str, list[str]]]:
+    """Source id -> what cites it: ``muscles`` (referral patterns), ``clinical`` (clinical notes) and
+    ``guides`` (pain-guide lists)."""
+    cited: dict[str, dict[str, list[str]]] = {s: {"muscles": [], "clinical": [], "guides": []} for s in kb.sources}
+    for muscle in kb.muscles.values():
+        for source in dict.fromkeys(s for t in muscle.trigger_points for s in t.pattern.sources):
+            cited[source]["muscles"].append(muscle.id)
+    for muscle_id, clinical in kb.clinical.items():
+        for source in sorted(_clinical_sources(clinical)):
+            if source in cited:
+                cited[source]["clinical"].append(muscle_id)
+    for guide in kb.guides.values():
+        if guide.source in cited:
+            cited[guide.source]["guides"].append(guide.id)
+    return cited
+
+
+def _clinical_sources(value: Any) -> set[str]:
+    """Every ``sources`` id anywhere in a clinical record."""
+    found: set[str] = set()
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            item = getattr(value, name)
+            if name == "sources" and isinstance(item, tuple):
+                found.update(item)
+            else:
+                found |= _clinical_sources(item)
+    elif isinstance(value, tuple | list):
+        for item in value:
+            found |= _clinical_sources(item)
+    return found
+
+
+def sources_text(kb: KnowledgeBase) -> str:
+    """Every source: id, what cites it (patterns / clinical notes / pain-guide lists), the citation's start."""
+    cited = source_rows(kb)
+    rows = []
+    for source in kb.sources.values():
+        uses = cited[source.id]
+        counts = f"{len(uses['muscles'])}/{len(uses['clinical'])}/{len(uses['guides'])}"
+        short = source.citation if len(source.citation) <= 70 else source.citation[:67] + "..."
+        rows.append([source.id, counts, short])
+    lines = _table(rows, ["id", "patterns/clinical/guides", "citation"])
+    return "\n".join([*lines, "", "nmt-referral sources ID prints one in full, with what cites it."])
+
+
+def source_text(kb: KnowledgeBase, source_id: str) -> str:
+    """One source in full: citation, kind, year, url, and the muscles and lists that cite it."""
+    source = kb.sources[source_id]
+    uses = source_rows(kb)[source_id]
+    lines = [source.id, f"  {source.citation}", f"  kind: {source.kind}" + (f", {source.year}" if source.year else "")]
+    if source.url:
+        lines.append(f"  url: {source.url}")
+    names = {"muscles": "referral patterns of", "clinical": "clinical notes on", "guides": "pain-guide lists"}
+    for key, label in names.items():
+        if uses[key]:
+            shown = [kb.muscles[m].name if m in kb.muscles else m for m in uses[key]] if key != "guides" else uses[key]
+            lines.append(f"  {label}: {', '.join(shown)}")
+    if not any(uses.values()):
+        lines.append("  (cited by no pattern, clinical note or pain-guide list: a general reference)")
+    return "\n".join(lines)
+
+
 def flag_text(flag: RedFlag) -> str:
     """A red flag in full: label, message, and what raises it."""
     lines = [f"{flag.label}  ({flag.id})", "", flag.message]
@@ -365,14 +440,14 @@ def safety_text(kb: KnowledgeBase) -> str:
     return "\n".join(lines)
 
 
-def muscles_text(kb: KnowledgeBase) -> str:
-    """A table of every muscle: id, name, area, number of trigger points."""
-    rows = [[m.id, m.name, m.area, str(len(m.trigger_points))] for m in kb.muscles.values()]
+def muscles_text(kb: KnowledgeBase, area: str | None = None) -> str:
+    """A table of the muscles (of one body area): id, name, area, number of trigger points."""
+    rows = [[m.id, m.name, m.area, str(len(m.trigger_points))] for m in kb.muscles.values() if area in (None, m.area)]
     return "\n".join(_table(rows, ["id", "name", "area", "TrPs"]))
 
 
-def muscles_json(kb: KnowledgeBase) -> str:
-    """JSON array of muscles: id, name, aliases, area, trigger_points (ids)."""
+def muscles_json(kb: KnowledgeBase, area: str | None = None) -> str:
+    """JSON array of muscles (of one body area): id, name, aliases, area, trigger_points (ids)."""
     return json_document(
         [
             {
@@ -383,6 +458,7 @@ def muscles_json(kb: KnowledgeBase) -> str:
                 "trigger_points": [t.id for t in m.trigger_points],
             }
             for m in kb.muscles.values()
+            if area in (None, m.area)
         ]
     )
 

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from ..errors import NmtReferralError
+from ..errors import InvalidQueryError, NmtReferralError, UnknownSourceError
+from ..models import AREAS
 from .app import (
     DataOption,
     JsonOption,
@@ -42,6 +43,8 @@ def muscle(
         clinical = kb.care(found.id)
     except NmtReferralError as error:
         _fail(error)
+    if kb.get_muscle(name) is None and ":" not in name:  # a spelling correction, not a name: say so
+        _echo(f"note: closest match for {name!r}: {found.name}", err=True)
     if care:
         _echo(json_document(clinical) if json_output else care_text(kb, found, clinical))
     else:
@@ -74,12 +77,54 @@ def posture(
 
 
 @app.command()
-def muscles(json_output: JsonOption = False, data: DataOption = None, overlay: OverlayOption = None) -> None:
-    """List every muscle in the knowledge base."""
+def muscles(
+    area: Annotated[
+        str | None,
+        typer.Option(
+            "--area",
+            metavar="AREA",
+            help=f"Only the muscles of one body area: {', '.join(AREAS)}.",
+        ),
+    ] = None,
+    json_output: JsonOption = False,
+    data: DataOption = None,
+    overlay: OverlayOption = None,
+) -> None:
+    """List the muscles in the knowledge base (--area: of one body area)."""
     from ..render import muscles_json, muscles_text
 
+    if area is not None and area not in AREAS:
+        _fail(InvalidQueryError(f"unknown area {area!r}; choose one of: {', '.join(AREAS)}"))
     kb = _load(data, overlay)
-    _echo(muscles_json(kb) if json_output else muscles_text(kb))
+    _echo(muscles_json(kb, area) if json_output else muscles_text(kb, area))
+
+
+@app.command()
+def sources(
+    source_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="A source id, as muscle and where show them.")
+    ] = None,
+    json_output: JsonOption = False,
+    data: DataOption = None,
+    overlay: OverlayOption = None,
+) -> None:
+    """List the bibliography with what cites each source, or print one source in full."""
+    import difflib
+
+    from ..render import json_document, source_rows, source_text, sources_text
+
+    kb = _load(data, overlay)
+    if source_id is not None and source_id not in kb.sources:
+        _fail(UnknownSourceError(source_id, difflib.get_close_matches(source_id, list(kb.sources), n=5, cutoff=0.5)))
+    if not json_output:
+        _echo(sources_text(kb) if source_id is None else source_text(kb, source_id))
+        return
+    cited = source_rows(kb)
+    rows = [
+        {**kb.sources[s].model_dump(), "cited_by": cited[s]}
+        for s in ([source_id] if source_id is not None else list(kb.sources))
+    ]
+    _echo(json_document(rows[0] if source_id is not None else rows))
 
 
 @app.command()

@@ -129,15 +129,20 @@ def where(
 
 @app.command()
 def flag(
-    flag_id: Annotated[str, typer.Argument(metavar="ID", help="Red-flag id, as `where` shows it.")],
+    flag_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="Red-flag id, as `where` shows it; none: list them.")
+    ] = None,
     json_output: JsonOption = False,
     data: DataOption = None,
     overlay: OverlayOption = None,
 ) -> None:
-    """Print a red flag in full: what to rule out, and which locations raise it."""
-    from ..render import flag_text, json_document
+    """Print a red flag in full: what to rule out, and which locations raise it (no ID: list them)."""
+    from ..render import flag_text, flags_text, json_document
 
     kb = _load(data, overlay)
+    if flag_id is None:
+        _echo(json_document(list(kb.red_flags.values())) if json_output else flags_text(kb))
+        return
     try:
         found = kb.red_flag(flag_id)
     except NmtReferralError as error:

@@ -68,6 +68,26 @@ class RegionRow(_Row):
     aliases: list[str]
 
 
+class CitedBy(_Row):
+    """What cites a source: muscles by their referral patterns, by their clinical notes, and pain-guide
+    lists."""
+
+    muscles: list[str]
+    clinical: list[str]
+    guides: list[str]
+
+
+class SourceRow(_Row):
+    """One source of ``sources --json`` (an array) or ``sources ID --json``."""
+
+    id: str
+    citation: str
+    kind: str
+    year: int | None
+    url: str | None
+    cited_by: CitedBy
+
+
 class SafetyDocument(_Row):
     """``safety --json``."""
 
@@ -92,6 +112,9 @@ COMMANDS: dict[str, tuple[type[BaseModel], bool]] = {
     "muscle": (Muscle, False),
     "care": (Clinical, False),
     "flag": (RedFlag, False),
+    "flags": (RedFlag, True),
+    "source": (SourceRow, False),
+    "sources": (SourceRow, True),
     "posture": (Posture, False),
     "postures": (Posture, True),
     "safety": (SafetyDocument, False),
@@ -102,7 +125,8 @@ COMMANDS: dict[str, tuple[type[BaseModel], bool]] = {
     "error": (ErrorDocument, False),
 }
 """Document name -> (model, is an array of it). ``care`` is ``muscle --care``, ``postures`` is ``posture``
-without a name, ``body_map`` is ``regions --body-map MAP``,
+without a name, ``flags`` is ``flag`` without an id, ``source`` is ``sources ID``,
+``body_map`` is ``regions --body-map MAP``,
 ``error`` is what any command prints on stderr with ``--json`` when it fails."""
 
 
