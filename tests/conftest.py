@@ -58,6 +58,11 @@ def check_json_outputs(args: Sequence[str], result: Result) -> None:
 
     if "--json" not in args or not args or (result.exception and not isinstance(result.exception, SystemExit)):
         return
+    if args[0] == "where" and "-" in args:  # batch: JSON Lines, an answer or an error per line
+        for line in result.stdout.splitlines():
+            record = json.loads(line)
+            jsonschema.validate(record, schema_for("error" if "error" in record else "where"))
+        return
     if result.exit_code == 0:
         document, text = json_document_name(list(args)), result.stdout
     else:

@@ -59,7 +59,7 @@ def to_plain(value: Any) -> Any:
     return value
 
 
-def json_document(value: Any, **extra: Any) -> str:
+def json_document(value: Any, *, compact: bool = False, **extra: Any) -> str:
     """One JSON document of the versioned contract: ``schema_version`` and ``nmt_referral_version`` first
     (on the object, or on each object of an array), then the value's keys in model field order, then
     ``extra``. UTF-8 characters are kept."""
@@ -68,6 +68,8 @@ def json_document(value: Any, **extra: Any) -> str:
     plain = to_plain(value)
     if extra and isinstance(plain, dict):
         plain = {**plain, **to_plain(extra)}
+    if compact:  # one line: a JSON Lines record
+        return json.dumps(stamp(plain), ensure_ascii=False, separators=(",", ":"))
     return json.dumps(stamp(plain), ensure_ascii=False, indent=2)
 
 
@@ -85,16 +87,18 @@ BodyMapCodes = tuple[str, dict[str, tuple[str, ...]]]
 """A body map's id and, by muscle id, the codes of its areas that hold the candidate's zones."""
 
 
-def where_json(result: QueryResult, disclaimer: str, body_map_codes: BodyMapCodes | None = None) -> str:
+def where_json(
+    result: QueryResult, disclaimer: str, body_map_codes: BodyMapCodes | None = None, *, compact: bool = False
+) -> str:
     """The ``where --json`` document: query, results, red_flags, disclaimer; with ``body_map_codes``,
     each result also has ``body_map_codes: {"body_map", "codes"}``."""
     if body_map_codes is None:
-        return json_document(result, disclaimer=disclaimer)
+        return json_document(result, compact=compact, disclaimer=disclaimer)
     map_id, codes = body_map_codes
     plain = to_plain(result)
     for item in plain["results"]:
         item["body_map_codes"] = {"body_map": map_id, "codes": list(codes.get(item["muscle"]["id"], ()))}
-    return json_document(plain, disclaimer=disclaimer)
+    return json_document(plain, compact=compact, disclaimer=disclaimer)
 
 
 def where_text(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .. import DISCLAIMER
 from ..errors import InvalidQueryError, NmtReferralError
 from .app import (
+    EXIT_USAGE,
     DataOption,
     JsonOption,
     OverlayOption,
@@ -19,6 +21,9 @@ from .app import (
     app,
 )
 from .pictures import check_output_type, write_picture
+
+if TYPE_CHECKING:
+    from ..knowledge_base import KnowledgeBase
 
 
 @app.command()
@@ -98,6 +103,12 @@ def where(
     if sex not in (None, "female", "male"):
         _fail(InvalidQueryError(f"--sex must be 'female' or 'male', not {sex!r}"))
     check_output_type(map_file)
+    if locations == ["-"]:
+        if map_file is not None:
+            _fail(InvalidQueryError("--map draws one query: it does not apply to `where -`"))
+        kb = _load(data, overlay)
+        _where_batch(kb, side, limit, json_output, flags == "full", body_map, sex, body_map_out)
+        return
     kb = _load(data, overlay)
     try:
         if body_map is not None:
@@ -125,6 +136,58 @@ def where(
         _echo(where_text(kb, result, full_flags=flags == "full", body_map_codes=codes))
     if result.red_flags and not json_output:
         _echo("\nRed flags shown above: rule these out before treating trigger points.", err=True)
+
+
+def _where_batch(
+    kb: KnowledgeBase,
+    side: str | None,
+    limit: int,
+    json_output: bool,
+    full_flags: bool,
+    body_map: str | None,
+    sex: str | None,
+    body_map_out: str | None,
+) -> None:
+    """``where -``: one query per line of stdin (locations separated by ``;``; body-map codes by spaces
+    or ``;``), answered in turn; with ``--json``, one JSON document per line (JSON Lines), an error as an
+    ``error`` document with its ``line``. Blank lines and ``#`` comments are skipped. Exit 2 if any line
+    failed, after answering the others."""
+    from ..render import json_document, where_json, where_text
+
+    failed = False
+    for number, raw in enumerate(sys.stdin, start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in (line.replace(";", " ").split() if body_map else line.split(";"))]
+        parts = [p for p in parts if p]
+        try:
+            if body_map is not None:
+                result = kb.where_body_map(body_map, *parts, sex=sex, limit=limit)  # type: ignore[arg-type]
+            else:
+                result = kb.where(*parts, side=side, limit=limit)
+            codes = None
+            if body_map_out is not None:
+                from ..interop.bodymaps import body_map as find_body_map
+                from ..interop.bodymaps import candidate_codes
+
+                out_id = find_body_map(kb, body_map_out).id
+                codes = (out_id, candidate_codes(kb, result, out_id, sex=sex))  # type: ignore[arg-type]
+        except NmtReferralError as error:
+            failed = True
+            if json_output:
+                detail = {"type": type(error).__name__, "message": str(error), "line": number}
+                detail["suggestions"] = list(getattr(error, "suggestions", ()))
+                _echo(json_document({"error": detail}, compact=True))
+            else:
+                _echo(f"== {line}\nerror: {error}\n")
+            continue
+        if json_output:
+            _echo(where_json(result, DISCLAIMER, body_map_codes=codes, compact=True))
+        else:
+            _echo(f"== {line}\n{where_text(kb, result, full_flags=full_flags, body_map_codes=codes)}\n")
+    if failed:
+        raise typer.Exit(EXIT_USAGE)
 
 
 @app.command()
