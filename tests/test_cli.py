@@ -230,3 +230,29 @@ def test_care_posture_and_safety_commands() -> None:
     assert code == 0 and "Do not treat" in out and "Fracture" in out and "palm_flag" in out
     code, out, _err = run("where", "temple", *data)
     assert "Postural pattern: Head forward" in out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "where",
+        "flag",
+        "safety",
+        "muscle",
+        "map",
+        "posture",
+        "muscles",
+        "regions",
+        "sources",
+        "stats",
+        "export",
+        "validate",
+        "schema",
+    ],
+)
+def test_help_usage_line_has_no_doubled_brackets(command: str) -> None:
+    """Argument names are given bare: the help formatter adds the brackets and the ellipsis itself."""
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "100"})
+    assert result.exit_code == 0
+    usage = result.stdout.splitlines()[0]
+    assert "[[" not in usage and "...}" not in usage and "{[" not in usage and "{{" not in usage, usage

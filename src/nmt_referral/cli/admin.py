@@ -24,7 +24,7 @@ from .app import (
 def validate(
     directory: Annotated[
         Path | None,
-        typer.Argument(metavar="[DIR]", readable=False, help="Knowledge-base directory (default: the packaged one)."),
+        typer.Argument(metavar="DIR", readable=False, help="Knowledge-base directory (default: the packaged one)."),
     ] = None,
     data: DataOption = None,
     overlay: OverlayOption = None,
@@ -64,7 +64,7 @@ def schema(
     document: Annotated[
         str | None,
         typer.Argument(
-            metavar="[COMMAND]",
+            metavar="COMMAND",
             help="A command (where, muscle, muscles, ...), 'care' (muscle --care), 'postures' (posture with no "
             "name) or 'error'; default: every schema, by name.",
         ),
@@ -85,7 +85,7 @@ def schema(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Argument(metavar="{json,csv}", help="Table format: json (arrays) or csv.")],
+    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="Table format: json (arrays) or csv.")],
     directory: Annotated[
         Path, typer.Argument(metavar="DIR", help="Where to write the tables (created if missing).", readable=False)
     ],

@@ -54,9 +54,7 @@ def muscle(
 
 @app.command()
 def posture(
-    name: Annotated[
-        str | None, typer.Argument(metavar="[NAME]", help="A postural pattern (default: list them).")
-    ] = None,
+    name: Annotated[str | None, typer.Argument(metavar="NAME", help="A postural pattern (default: list them).")] = None,
     json_output: JsonOption = False,
     data: DataOption = None,
     overlay: OverlayOption = None,
@@ -102,7 +100,7 @@ def muscles(
 @app.command()
 def sources(
     source_id: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help="A source id, as muscle and where show them.")
+        str | None, typer.Argument(metavar="ID", help="A source id, as muscle and where show them.")
     ] = None,
     json_output: JsonOption = False,
     data: DataOption = None,

@@ -31,7 +31,7 @@ def where(
     locations: Annotated[
         list[str],
         typer.Argument(
-            metavar="LOCATION...",
+            metavar="LOCATION",
             help='Where it hurts: region names, lay words or conditions ("temple", "back of the knee", '
             '"tennis elbow"). A side word applies to one location ("left shoulder"). With --body-map: the '
             "codes of the areas marked on that body map.",
@@ -193,7 +193,7 @@ def _where_batch(
 @app.command()
 def flag(
     flag_id: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help="Red-flag id, as `where` shows it; none: list them.")
+        str | None, typer.Argument(metavar="ID", help="Red-flag id, as `where` shows it; none: list them.")
     ] = None,
     json_output: JsonOption = False,
     data: DataOption = None,
