@@ -256,3 +256,17 @@ def test_help_usage_line_has_no_doubled_brackets(command: str) -> None:
     assert result.exit_code == 0
     usage = result.stdout.splitlines()[0]
     assert "[[" not in usage and "...}" not in usage and "{[" not in usage and "{{" not in usage, usage
+
+
+def test_brief_is_one_line_per_muscle_with_the_red_flags_first() -> None:
+    from nmt_referral import load
+
+    kb = load()
+    result = kb.where("sciatica", limit=5)
+    out = runner.invoke(app, ["where", "sciatica", "--brief", "-n", "5"]).stdout.splitlines()
+    flags = [line for line in out if line.startswith("RED FLAG")]
+    assert len(flags) == len(result.red_flags) and out[: len(flags)] == flags
+    rows = out[len(flags) + 1 : len(flags) + 1 + len(result.results)]
+    for candidate, row in zip(result, rows, strict=True):
+        assert candidate.muscle.name in row and f"{candidate.score:.2f}" in row and "->" in row
+    assert len(out) <= len(flags) + 1 + len(result.results) + 1

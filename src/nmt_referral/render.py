@@ -101,6 +101,25 @@ def where_json(
     return json_document(plain, compact=compact, disclaimer=disclaimer)
 
 
+def where_brief(result: QueryResult) -> str:
+    """One line per candidate: rank, name, score, and its strongest reason (trigger point -> zone); the
+    red flags first, one line each, as in the full text."""
+    lines = [f"RED FLAG: {flag.label}  [nmt-referral flag {flag.id}]" for flag in result.red_flags]
+    rows = []
+    for rank, candidate in enumerate(result.results, start=1):
+        best = max(candidate.matches, key=lambda m: m.weight, default=None)
+        reason = f"{best.trigger_point_name} -> {best.zone}: {best.region_label}" if best else ""
+        if best is None and candidate.symptom_matches:
+            symptom = candidate.symptom_matches[0]
+            reason = f"{symptom.trigger_point_name} -> causes {symptom.phenomenon_label}"
+        rows.append([str(rank), candidate.muscle.name, f"{candidate.score:.2f}", reason])
+    if not rows:
+        return "\n".join([*lines, "No muscle in the knowledge base refers pain there."])
+    more = result.total - len(result.results)
+    footer = [f"({more} more; use --limit)"] if more else []
+    return "\n".join([*lines, *_table(rows, ["#", "Muscle", "Score", "Strongest reason"]), *footer])
+
+
 def where_text(
     kb: KnowledgeBase, result: QueryResult, *, full_flags: bool = False, body_map_codes: BodyMapCodes | None = None
 ) -> str:

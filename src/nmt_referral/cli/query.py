@@ -50,6 +50,9 @@ def where(
             help="Red flags as one line each (short) or in full; --json always has the full text.",
         ),
     ] = "short",
+    brief: Annotated[
+        bool, typer.Option("--brief", "-b", help="One line per muscle: rank, name, score, its strongest reason.")
+    ] = False,
     json_output: JsonOption = False,
     map_file: Annotated[
         Path | None,
@@ -132,6 +135,10 @@ def where(
         _fail(error)
     if json_output:
         _echo(where_json(result, DISCLAIMER, body_map_codes=codes))
+    elif brief:
+        from ..render import where_brief
+
+        _echo(where_brief(result))
     else:
         _echo(where_text(kb, result, full_flags=flags == "full", body_map_codes=codes))
     if result.red_flags and not json_output:
