@@ -18,6 +18,7 @@ from .models import (
     Guide,
     Identifiers,
     Muscle,
+    MuscleGroup,
     MuscleRef,
     Phenomenon,
     Posture,
@@ -39,6 +40,7 @@ __all__ = ["GUIDE_WEIGHT", "KnowledgeBase", "ZoneHit"]
 
 _PUBLIC_TABLES = (
     "body_maps",
+    "groups",
     "muscles",
     "regions",
     "conditions",
@@ -96,6 +98,7 @@ class KnowledgeBase:
         self.clinical: Mapping[str, Clinical] = MappingProxyType(dict(sorted(parts.clinical.items())))
         self.contraindications: Mapping[str, Contraindication] = MappingProxyType(dict(parts.contraindications))
         self.postures: Mapping[str, Posture] = MappingProxyType(dict(parts.postures))
+        self.groups: Mapping[str, MuscleGroup] = MappingProxyType(dict(parts.groups))
         self.body_maps: Mapping[str, BodyMap] = MappingProxyType(dict(sorted(parts.body_maps.items())))
         self._identifiers = {kind: dict(table) for kind, table in parts.identifiers.items()}
         by_anatomy: dict[str, list[str]] = {}
@@ -517,6 +520,17 @@ class KnowledgeBase:
         return self.muscles[hit.target]
 
     lookup_muscle = muscle
+
+    def group(self, name: str) -> MuscleGroup | None:
+        """The muscle group called ``name`` ("hamstrings", "rotator cuff", "quads"; id, label or alias,
+        case and punctuation ignored), or None."""
+        from .text import normalise
+
+        wanted = normalise(name)
+        for group in self.groups.values():
+            if wanted in {normalise(n) for n in (group.id.replace("_", " "), group.label, *group.aliases)}:
+                return group
+        return None
 
     def care(self, name: str) -> Clinical:
         """The clinical side of a muscle: what activates and perpetuates its trigger points, palpation,

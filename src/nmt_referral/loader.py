@@ -26,6 +26,7 @@ from .models import (
     Identifiers,
     IdentifiersFile,
     Muscle,
+    MuscleGroup,
     MuscleSpec,
     Patch,
     PatternFile,
@@ -66,6 +67,7 @@ _VOCABULARIES = (
     "guides",
     "contraindications",
     "postures",
+    "groups",
 )
 _M = TypeVar("_M", bound=BaseModel)
 _SINGULAR = {
@@ -78,6 +80,7 @@ _SINGULAR = {
     "guides": "guide",
     "contraindications": "contraindication",
     "postures": "posture",
+    "groups": "muscle group",
 }
 
 
@@ -90,6 +93,7 @@ _RECORD_MODELS: dict[str, type[BaseModel]] = {
     "guides": Guide,
     "contraindications": Contraindication,
     "postures": Posture,
+    "groups": MuscleGroup,
 }
 """The record model of each vocabulary (files hold ``<vocabulary>: [records]``)."""
 
@@ -124,6 +128,7 @@ class KnowledgeBaseParts:
     clinical: dict[str, Clinical] = field(default_factory=dict)
     contraindications: dict[str, Contraindication] = field(default_factory=dict)
     postures: dict[str, Posture] = field(default_factory=dict)
+    groups: dict[str, MuscleGroup] = field(default_factory=dict)
     body_maps: dict[str, BodyMap] = field(default_factory=dict)
     identifiers: dict[str, dict[str, Identifiers]] = field(default_factory=dict)
     content_hash: str = ""
@@ -476,6 +481,7 @@ def read_parts(
     _check_body_maps(reader, parts, body_map_files)
     _build_muscles(reader, parts, specs, pattern_files, unreadable)
     _check_clinical(reader, parts, clinical_files, set(specs) | unreadable)
+    _check_groups(reader, parts, set(specs) | unreadable)
     if identifiers is not None:
         _check_identifiers(
             reader, parts, identifiers, files["identifiers.yaml"], identifiers_document, set(specs) | unreadable
@@ -686,6 +692,21 @@ def _check_body_maps(reader: _Reader, parts: KnowledgeBaseParts, files: list[tup
                 _check_ref(reader, _Located(shown, line), f"{body_map.id} {area.code}", "region", region, parts.regions)
         if len(reader.problems) == count:
             parts.body_maps[body_map.id] = body_map
+
+
+def _check_groups(reader: _Reader, parts: KnowledgeBaseParts, muscle_files: set[str]) -> None:
+    """Every member of a group is a muscle, every source exists; a group may not take a muscle's name."""
+    muscle_names = {normalise(n) for m in parts.muscles.values() for n in (m.id, m.name, *m.aliases)}
+    for group in list(parts.groups.values()):
+        at = reader.where[("groups", group.id)]
+        for member in group.members:
+            if member not in muscle_files:
+                _check_ref(reader, at, f"group {group.id}", "muscle", member, parts.muscles)
+        for source in group.sources:
+            _check_ref(reader, at, f"group {group.id}", "source", source, parts.sources)
+        for name in (group.id.replace("_", " "), group.label, *group.aliases):
+            if normalise(name) in muscle_names:
+                reader.problem(at.path, at.line, f"group {group.id}: name {name!r} is already a muscle's name")
 
 
 def _check_identifiers(

@@ -304,6 +304,17 @@ class PatternFile(Record):
     patterns: tuple[ReferralPattern, ...] = Field(min_length=1)
 
 
+class MuscleGroup(Record):
+    """A group of muscles as therapists name it ("hamstrings", "rotator cuff"): its members, cited."""
+
+    id: Slug
+    label: Name
+    aliases: tuple[Name, ...] = ()
+    members: tuple[Slug, ...] = Field(min_length=2)
+    sources: tuple[Slug, ...] = Field(min_length=1)
+    notes: Text | None = None
+
+
 class Patch(Record):
     """One addition to a record defined elsewhere (``patches/*.yaml``), so that an overlay can add an
     alias, a zone or a note without copying the record's file. Exactly one target is named."""

@@ -16,6 +16,7 @@ from .models import (
     Identifiers,
     Match,
     Muscle,
+    MuscleGroup,
     Posture,
     QueryResult,
     RedFlag,
@@ -312,6 +313,20 @@ def _zones(kb: KnowledgeBase, zones: Iterable[ZoneRef]) -> str:
         label = kb.regions[zone.region].label
         parts.append(f"{label} ({zone.side})" if zone.side else label)
     return ", ".join(parts) or "-"
+
+
+def group_text(kb: KnowledgeBase, group: MuscleGroup) -> str:
+    """A muscle group: its members and sources, then each member as ``muscle`` shows it."""
+    names = ", ".join(kb.muscles[m].name for m in group.members)
+    lines = [f"{group.label}  (group of {len(group.members)}: {names})"]
+    if group.aliases:
+        lines.append(f"  also: {', '.join(group.aliases)}")
+    lines.append(f"  sources: {', '.join(group.sources)}")
+    if group.notes:
+        lines.append(f"  notes: {group.notes}")
+    for member in group.members:
+        lines += ["", "=" * 8, muscle_text(kb, kb.muscles[member]).rstrip()]
+    return "\n".join(lines)
 
 
 def identifiers_text(ids: Identifiers) -> str:

@@ -38,6 +38,13 @@ def muscle(
     from ..render import care_text, json_document, muscle_text
 
     kb = _load(data, overlay)
+    group = kb.group(name) if not care else None
+    if group is not None:  # a group as therapists say it: the group, then each member's patterns
+        from ..render import group_text
+
+        members = [kb.muscles[m] for m in group.members]
+        _echo(json_document({"group": group, "muscles": members}) if json_output else group_text(kb, group))
+        return
     try:
         found = kb.muscle(name)
         clinical = kb.care(found.id)

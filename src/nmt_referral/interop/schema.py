@@ -19,6 +19,7 @@ from ..models import (
     Contraindication,
     Identifiers,
     Muscle,
+    MuscleGroup,
     Posture,
     QueryResult,
     RedFlag,
@@ -88,6 +89,13 @@ class SourceRow(_Row):
     cited_by: CitedBy
 
 
+class GroupDocument(_Row):
+    """``muscle GROUP --json``: the group and its member muscles."""
+
+    group: MuscleGroup
+    muscles: list[Muscle]
+
+
 class SafetyDocument(_Row):
     """``safety --json``."""
 
@@ -111,6 +119,7 @@ COMMANDS: dict[str, tuple[type[BaseModel], bool]] = {
     "where": (QueryResult, False),
     "muscle": (Muscle, False),
     "care": (Clinical, False),
+    "group": (GroupDocument, False),
     "flag": (RedFlag, False),
     "flags": (RedFlag, True),
     "source": (SourceRow, False),
@@ -124,7 +133,8 @@ COMMANDS: dict[str, tuple[type[BaseModel], bool]] = {
     "body_map": (BodyMapArea, True),
     "error": (ErrorDocument, False),
 }
-"""Document name -> (model, is an array of it). ``care`` is ``muscle --care``, ``postures`` is ``posture``
+"""Document name -> (model, is an array of it). ``care`` is ``muscle --care``, ``group`` is ``muscle GROUP``,
+``postures`` is ``posture``
 without a name, ``flags`` is ``flag`` without an id, ``source`` is ``sources ID``,
 ``body_map`` is ``regions --body-map MAP``,
 ``error`` is what any command prints on stderr with ``--json`` when it fails."""
