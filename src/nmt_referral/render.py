@@ -64,7 +64,7 @@ def json_document(value: Any, *, compact: bool = False, **extra: Any) -> str:
     """One JSON document of the versioned contract: ``schema_version`` and ``nmt_referral_version`` first
     (on the object, or on each object of an array), then the value's keys in model field order, then
     ``extra``. UTF-8 characters are kept."""
-    from .interop.schema import stamp
+    from .interop.versioning import stamp
 
     plain = to_plain(value)
     if extra and isinstance(plain, dict):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..files import write_atomically
-from .schema import SCHEMA_VERSION
+from .versioning import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from ..knowledge_base import KnowledgeBase
