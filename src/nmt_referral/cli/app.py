@@ -131,25 +131,32 @@ def _main(
 def _fail(error: NmtReferralError) -> NoReturn:
     code = EXIT_INVALID_KB if isinstance(error, KnowledgeBaseError) else EXIT_USAGE
     if _Mode.json:
-        _echo_json_error(type(error).__name__, error)
+        _echo_json_error(error)
     else:
         _echo(f"error: {error}", err=True)
     raise typer.Exit(code) from None
 
 
-def _echo_json_error(kind: str, error: BaseException | str) -> None:
-    """The ``error`` document on stderr: ``{"error": {"type", "message", "suggestions"}}`` (stamped),
-    plus ``problems`` (``path:line: message`` strings) for an invalid knowledge base."""
-    from ..render import json_document
-
+def error_document(error: BaseException | str, *, kind: str | None = None, **extra: object) -> dict[str, object]:
+    """``{"error": {"type", "message", "suggestions"}}``: ``type`` is the exception's class name (or
+    ``kind``); an invalid knowledge base adds ``problems`` (``path:line: message`` strings); ``extra``
+    keys (a batch line number) are added to the detail."""
     detail: dict[str, object] = {
-        "type": kind,
+        "type": kind or type(error).__name__,
         "message": str(error).split("\n", 1)[0] if isinstance(error, KnowledgeBaseError) else str(error),
         "suggestions": list(getattr(error, "suggestions", ())),
+        **extra,
     }
     if isinstance(error, KnowledgeBaseError):
         detail["problems"] = [str(problem) for problem in error.problems]
-    _echo(json_document({"error": detail}), err=True)
+    return {"error": detail}
+
+
+def _echo_json_error(error: BaseException | str, kind: str | None = None) -> None:
+    """The error document (stamped) on stderr."""
+    from ..render import json_document
+
+    _echo(json_document(error_document(error, kind=kind)), err=True)
 
 
 def _load(data: Path | None, overlays: list[Path] | None) -> KnowledgeBase:
@@ -192,7 +199,7 @@ def _run_json_errors() -> None:
         exit_code, message = getattr(error, "exit_code", None), getattr(error, "format_message", None)
         if not isinstance(exit_code, int) or not callable(message):
             raise
-        _echo_json_error("UsageError", str(message()))
+        _echo_json_error(str(message()), kind="UsageError")
         sys.exit(exit_code)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
 

@@ -19,11 +19,16 @@ from .app import (
     _fail,
     _load,
     app,
+    error_document,
 )
 from .pictures import check_output_type, write_picture
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ..knowledge_base import KnowledgeBase
+    from ..models import QueryResult
+    from ..render import BodyMapCodes
 
 
 @app.command()
@@ -105,6 +110,8 @@ def where(
         _fail(InvalidQueryError(f"--flags must be 'short' or 'full', not {flags!r}"))
     if sex not in (None, "female", "male"):
         _fail(InvalidQueryError(f"--sex must be 'female' or 'male', not {sex!r}"))
+    if body_map is not None and side is not None:
+        _fail(InvalidQueryError("--side does not apply to --body-map codes: each area has its own side"))
     check_output_type(map_file)
     if locations == ["-"]:
         if map_file is not None:
@@ -114,19 +121,7 @@ def where(
         return
     kb = _load(data, overlay)
     try:
-        if body_map is not None:
-            if side is not None:
-                raise InvalidQueryError("--side does not apply to --body-map codes: each area has its own side")
-            result = kb.where_body_map(body_map, *locations, sex=sex, limit=limit)  # type: ignore[arg-type]
-        else:
-            result = kb.where(*locations, side=side, limit=limit)
-        codes = None
-        if body_map_out is not None:
-            from ..interop.bodymaps import body_map as find_body_map
-            from ..interop.bodymaps import candidate_codes
-
-            out_id = find_body_map(kb, body_map_out).id
-            codes = (out_id, candidate_codes(kb, result, out_id, sex=sex))  # type: ignore[arg-type]
+        result, codes = _answer(kb, locations, side, limit, body_map, sex, body_map_out)
         if map_file is not None:
             from ..maps import reverse_map
 
@@ -143,6 +138,30 @@ def where(
         _echo(where_text(kb, result, full_flags=flags == "full", body_map_codes=codes))
     if result.red_flags and not json_output:
         _echo("\nRed flags shown above: rule these out before treating trigger points.", err=True)
+
+
+def _answer(
+    kb: KnowledgeBase,
+    locations: Sequence[str],
+    side: str | None,
+    limit: int,
+    body_map: str | None,
+    sex: str | None,
+    body_map_out: str | None,
+) -> tuple[QueryResult, BodyMapCodes | None]:
+    """One `where` question: the ranking (from locations, or from body-map codes) and, with
+    ``body_map_out``, each candidate's zones as that map's codes."""
+    if body_map is not None:
+        result = kb.where_body_map(body_map, *locations, sex=sex, limit=limit)  # type: ignore[arg-type]
+    else:
+        result = kb.where(*locations, side=side, limit=limit)
+    if body_map_out is None:
+        return result, None
+    from ..interop.bodymaps import body_map as find_body_map
+    from ..interop.bodymaps import candidate_codes
+
+    out_id = find_body_map(kb, body_map_out).id
+    return result, (out_id, candidate_codes(kb, result, out_id, sex=sex))  # type: ignore[arg-type]
 
 
 def _where_batch(
@@ -169,23 +188,11 @@ def _where_batch(
         parts = [p.strip() for p in (line.replace(";", " ").split() if body_map else line.split(";"))]
         parts = [p for p in parts if p]
         try:
-            if body_map is not None:
-                result = kb.where_body_map(body_map, *parts, sex=sex, limit=limit)  # type: ignore[arg-type]
-            else:
-                result = kb.where(*parts, side=side, limit=limit)
-            codes = None
-            if body_map_out is not None:
-                from ..interop.bodymaps import body_map as find_body_map
-                from ..interop.bodymaps import candidate_codes
-
-                out_id = find_body_map(kb, body_map_out).id
-                codes = (out_id, candidate_codes(kb, result, out_id, sex=sex))  # type: ignore[arg-type]
+            result, codes = _answer(kb, parts, side, limit, body_map, sex, body_map_out)
         except NmtReferralError as error:
             failed = True
             if json_output:
-                detail = {"type": type(error).__name__, "message": str(error), "line": number}
-                detail["suggestions"] = list(getattr(error, "suggestions", ()))
-                _echo(json_document({"error": detail}, compact=True))
+                _echo(json_document(error_document(error, line=number), compact=True))
             else:
                 _echo(f"== {line}\nerror: {error}\n")
             continue
