@@ -233,22 +233,7 @@ def test_care_posture_and_safety_commands() -> None:
 
 
 @pytest.mark.parametrize(
-    "command",
-    [
-        "where",
-        "flag",
-        "safety",
-        "muscle",
-        "map",
-        "posture",
-        "muscles",
-        "regions",
-        "sources",
-        "stats",
-        "export",
-        "validate",
-        "schema",
-    ],
+    "command", [command.name or getattr(command.callback, "__name__", "") for command in app.registered_commands]
 )
 def test_help_usage_line_has_no_doubled_brackets(command: str) -> None:
     """Argument names are given bare: the help formatter adds the brackets and the ellipsis itself."""

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 
 __all__ = ["GUIDE_WEIGHT", "KnowledgeBase", "ZoneHit"]
 
+_IDENTIFIER_TABLES = {"muscle": "muscles", "region": "regions", "condition": "conditions", "phenomenon": "phenomena"}
+"""Record kind (as in LocationResolution) -> its table in ``identifiers.yaml``."""
+
 _PUBLIC_TABLES = (
     "body_maps",
     "groups",
@@ -174,8 +177,7 @@ class KnowledgeBase:
     def identifiers_of(self, kind: str, record_id: str) -> Identifiers | None:
         """The standard identifiers of one record (``kind``: muscle, region, condition, phenomenon), or
         None; also None for a record marked ``unmapped``."""
-        table = {"muscle": "muscles", "region": "regions", "condition": "conditions", "phenomenon": "phenomena"}
-        found = self._identifiers.get(table.get(kind, kind), {}).get(record_id)
+        found = self._identifiers.get(_IDENTIFIER_TABLES.get(kind, kind), {}).get(record_id)
         return None if found is None or found.unmapped else found
 
     def __getstate__(self) -> dict[str, object]:

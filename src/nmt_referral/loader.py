@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import KnowledgeBaseError, Problem
 from .models import (
+    CLINICAL_SECTIONS,
     BodyMap,
     BodyMapFile,
     Clinical,
@@ -632,15 +633,7 @@ def _check_clinical(
                 f"unknown muscle {clinical.muscle!r}: no muscles/{clinical.muscle}.yaml",
             )
             continue
-        for key in (
-            "activation",
-            "palpation",
-            "techniques",
-            "self_care",
-            "satellites",
-            "entrapments",
-            "endangerment_sites",
-        ):
+        for key in CLINICAL_SECTIONS:
             for index, item in enumerate(getattr(clinical, key)):
                 at = _Located(shown, document.line_of((key, index)))
                 for source in item.sources:
@@ -683,7 +676,7 @@ def _check_body_maps(reader: _Reader, parts: KnowledgeBaseParts, files: list[tup
         seen_female: dict[str, int] = {}
         for index, area in enumerate(body_map.areas):
             line = document.line_of(("body_map", "areas", index))
-            female = area.female_code or area.code  # the female form keeps the codes it does not renumber
+            female = area.code_for("female")  # the female form keeps the codes it does not renumber
             for table, code, what in ((seen, area.code, "code"), (seen_female, female, "female-form code")):
                 if code in table:
                     reader.problem(shown, line, f"duplicate {what} {code!r} (first at line {table[code]})")

@@ -454,6 +454,18 @@ class Clinical(Record):
     notes: Text | None = None
 
 
+CLINICAL_SECTIONS = (
+    "activation",
+    "palpation",
+    "techniques",
+    "self_care",
+    "satellites",
+    "entrapments",
+    "endangerment_sites",
+)
+"""The cited sections of a :class:`Clinical` record, in the order they are shown."""
+
+
 class Contraindication(Record):
     """A general contraindication or caution for manual trigger-point work."""
 
@@ -537,6 +549,10 @@ class BodyMapArea(Record):
     no_pain: bool = False
     regions: tuple[Slug, ...] = ()
     reason: Text
+
+    def code_for(self, sex: str | None) -> str:
+        """The area's code in the map's female form (``sex="female"``) or in its main numbering."""
+        return (self.female_code or self.code) if sex == "female" else self.code
 
     @model_validator(mode="after")
     def _mapped(self) -> BodyMapArea:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from .models import (
+    CLINICAL_SECTIONS,
     BodyMap,
     Candidate,
     Clinical,
@@ -200,29 +201,13 @@ def source_rows(kb: KnowledgeBase) -> dict[str, dict[str, list[str]]]:
         for source in dict.fromkeys(s for t in muscle.trigger_points for s in t.pattern.sources):
             cited[source]["muscles"].append(muscle.id)
     for muscle_id, clinical in kb.clinical.items():
-        for source in sorted(_clinical_sources(clinical)):
-            if source in cited:
-                cited[source]["clinical"].append(muscle_id)
+        cited_here = {source for key in CLINICAL_SECTIONS for item in getattr(clinical, key) for source in item.sources}
+        for source in sorted(cited_here):
+            cited[source]["clinical"].append(muscle_id)
     for guide in kb.guides.values():
         if guide.source in cited:
             cited[guide.source]["guides"].append(guide.id)
     return cited
-
-
-def _clinical_sources(value: Any) -> set[str]:
-    """Every ``sources`` id anywhere in a clinical record."""
-    found: set[str] = set()
-    if isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            item = getattr(value, name)
-            if name == "sources" and isinstance(item, tuple):
-                found.update(item)
-            else:
-                found |= _clinical_sources(item)
-    elif isinstance(value, tuple | list):
-        for item in value:
-            found |= _clinical_sources(item)
-    return found
 
 
 def sources_text(kb: KnowledgeBase) -> str:

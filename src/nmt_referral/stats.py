@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from .models import AREAS, Record
+from .models import AREAS, CLINICAL_SECTIONS, Record
 
 if TYPE_CHECKING:
     from .knowledge_base import KnowledgeBase
@@ -93,7 +93,7 @@ def compute_stats(kb: KnowledgeBase) -> Stats:
         patterns_per_source=dict(sorted(per_source.items(), key=lambda kv: (-kv[1], kv[0]))),
         regions_without_patterns=tuple(r for r in kb.regions if r not in covered),
         muscles_missing_fields=missing,
-        clinical_coverage={key: sum(1 for c in kb.clinical.values() if getattr(c, key)) for key in _CLINICAL_SECTIONS},
+        clinical_coverage={key: sum(1 for c in kb.clinical.values() if getattr(c, key)) for key in CLINICAL_SECTIONS},
         contraindications=len(kb.contraindications),
         postures=len(kb.postures),
         content_hash=kb.content_hash,
@@ -102,17 +102,6 @@ def compute_stats(kb: KnowledgeBase) -> Stats:
             kind: sum(1 for ids in table.values() if ids.unmapped is None) for kind, table in kb.identifiers.items()
         },
     )
-
-
-_CLINICAL_SECTIONS = (
-    "activation",
-    "palpation",
-    "techniques",
-    "self_care",
-    "satellites",
-    "entrapments",
-    "endangerment_sites",
-)
 
 
 def stats_text(stats: Stats) -> str:

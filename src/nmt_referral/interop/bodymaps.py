@@ -44,8 +44,7 @@ def find_area(kb: KnowledgeBase, map_id: str, code: str, *, sex: Sex | None = No
     chosen = body_map(kb, map_id)
     wanted = code.strip().lower()
     for area in chosen.areas:
-        shown = area.female_code or area.code if sex == "female" else area.code
-        if shown.lower() == wanted:
+        if area.code_for(sex).lower() == wanted:
             return area
     codes = [area.code for area in chosen.areas]
     near = [c for c in codes if wanted and c.lower().startswith(wanted[:2])][:8] or [
@@ -107,7 +106,7 @@ def codes_for_regions(
         if side is not None and area.side not in (side, "midline", None):
             continue
         if wanted.intersection(area.regions):
-            found.append(area.female_code or area.code if sex == "female" else area.code)
+            found.append(area.code_for(sex))
     return tuple(found)
 
 
@@ -116,13 +115,12 @@ def candidate_codes(
 ) -> dict[str, tuple[str, ...]]:
     """Muscle id -> the codes of a body map that hold the candidate's explaining zones, each zone on the
     side of the site it explains (both sides when the site has none)."""
-    body_map(kb, map_id)  # unknown map: raise before any work
+    order = [area.code_for(sex) for area in body_map(kb, map_id).areas]  # unknown map: raises here
     sides = {site.text: site.side for site in result.query.locations}
     found: dict[str, tuple[str, ...]] = {}
     for candidate in result:
         codes: set[str] = set()
         for match in candidate.matches:
             codes.update(codes_for_regions(kb, map_id, [match.region], side=sides.get(match.location), sex=sex))
-        order = [a.female_code or a.code if sex == "female" else a.code for a in body_map(kb, map_id).areas]
         found[candidate.muscle.id] = tuple(code for code in order if code in codes)
     return found

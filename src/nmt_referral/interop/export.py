@@ -35,8 +35,8 @@ LIST_SEPARATOR = "; "
 def _ids(ids: Identifiers | None, *fields: str) -> Row:
     row: Row = {}
     for name in fields:
-        value = getattr(ids, name) if ids is not None else None
-        row[name] = list(value) if isinstance(value, tuple) else value
+        value = getattr(ids, name) if ids is not None and not (name == "relation" and ids.unmapped) else None
+        row[name] = list(value) if isinstance(value, tuple) else value  # no ids: no relation either
     return row
 
 
@@ -51,7 +51,6 @@ def _muscles(kb: KnowledgeBase) -> list[Row]:
             "innervation": m.innervation,
             "trigger_points": len(m.trigger_points),
             **_ids(table.get(m.id), "uberon", "fma", "relation", "unmapped"),
-            **({"relation": None} if m.id not in table or table[m.id].unmapped else {}),
         }
         for m in kb.muscles.values()
     ]
