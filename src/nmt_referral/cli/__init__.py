@@ -5,7 +5,7 @@ One module per group of commands over a shared typer app (``app.py``).
 
 from __future__ import annotations
 
-from . import admin, browse, pictures, query
+from . import admin, atlas, browse, pictures, query, quiz
 from .app import EXIT_INVALID_KB, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE, app, main
 
 _ORDER = (
@@ -18,6 +18,8 @@ _ORDER = (
     "muscles",
     "regions",
     "stats",
+    "atlas",
+    "quiz",
     "export",
     "validate",
     "schema",
@@ -39,8 +41,10 @@ __all__ = [
     "EXIT_USAGE",
     "admin",
     "app",
+    "atlas",
     "browse",
     "main",
     "pictures",
     "query",
+    "quiz",
 ]
