@@ -23,7 +23,8 @@ FIGURES_MINIMAL = FIXTURES / "figures_minimal"
 @pytest.fixture(autouse=True)
 def _fresh_process_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Each test sees no per-process cache and no stray environment."""
-    monkeypatch.delenv("NMT_REFERRAL_DATA", raising=False)
+    for name in ("NMT_REFERRAL_DATA", "COLUMNS", "NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     nmt_referral.clear_cache()
     yield

@@ -58,3 +58,21 @@ def test_muscle_says_when_it_guessed() -> None:
     assert guessed.exit_code == 0 and "closest match" in guessed.stderr and "Trapezius" in guessed.stderr
     exact = runner.invoke(app, ["muscle", "SCM"])
     assert exact.exit_code == 0 and "closest match" not in exact.stderr
+
+
+def test_regions_flat_is_alphabetical_and_the_tree_shows_nesting_and_counts(shipped_kb: KnowledgeBase) -> None:
+    flat = runner.invoke(app, ["regions"]).output.splitlines()
+    labels = [line.split(" [", 1)[0].casefold() for line in flat]
+    assert labels == sorted(labels) and len(flat) == len(shipped_kb.regions)
+    tree = runner.invoke(app, ["regions", "--tree"]).output.splitlines()
+    assert len(tree) == len(shipped_kb.regions)
+    temple = next(line for line in tree if "[temple]" in line)
+    parent = next(line for line in tree if "[temporal_region]" in line)
+    assert tree.index(temple) > tree.index(parent)
+    assert temple.index("Temple") > parent.index("Temporal region")  # drawn one level deeper
+    assert "muscle" in temple
+    from nmt_referral.render import regions_text
+
+    ascii_tree = regions_text(shipped_kb, tree=True, ascii_only=True)
+    assert ascii_tree.isascii() or all(ch.isascii() for line in ascii_tree.splitlines() for ch in line[:12])
+    assert "`-- " in ascii_tree and "└" not in ascii_tree

@@ -128,8 +128,12 @@ def test_listings_json() -> None:
 
 
 def test_regions_tree_text() -> None:
-    out = run("regions", *DATA)[1]
-    assert "Head [head]" in out and "\n  Temple [temple]" in out and "\n    Angle of the jaw [angle_of_jaw]" in out
+    out = run("regions", "--tree", *DATA)[1]
+    lines = out.splitlines()
+    assert lines[0].startswith("Head [head]")
+    temple = next(line for line in lines if "Temple [temple]" in line)
+    jaw = next(line for line in lines if "Angle of the jaw [angle_of_jaw]" in line)
+    assert temple.index("Temple") == 3 and jaw.index("Angle") == 6, out  # one branch step per level
 
 
 def test_validate_ok_and_failing(tmp_path: Path) -> None:

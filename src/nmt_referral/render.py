@@ -489,20 +489,34 @@ def muscles_json(kb: KnowledgeBase, area: str | None = None) -> str:
 # --------------------------------------------------------------------------- regions
 
 
-def regions_text(kb: KnowledgeBase) -> str:
-    """The region tree, indented, with ids and aliases."""
+def regions_text(kb: KnowledgeBase, *, tree: bool = False, ascii_only: bool = False) -> str:
+    """The regions one per line with ids and aliases: alphabetical, or (``tree``) as the region tree
+    drawn with branch lines (ASCII ones with ``ascii_only``), each with how many muscles refer there."""
+    if not tree:
+        ordered = sorted(kb.regions.values(), key=lambda region: (region.label.casefold(), region.id))
+        return "\n".join(_region_line(region.label, region.id, region.aliases) for region in ordered)
+    branch, last, through, blank = ("|-- ", "`-- ", "|   ", "    ") if ascii_only else ("├─ ", "└─ ", "│  ", "   ")
     lines: list[str] = []
 
-    def visit(region_id: str, depth: int) -> None:
+    def visit(region_id: str, prefix: str, is_last: bool, top: bool) -> None:
         region = kb.regions[region_id]
-        aliases = f"  ({', '.join(region.aliases)})" if region.aliases else ""
-        lines.append(f"{'  ' * depth}{region.label} [{region.id}]{aliases}")
-        for child in kb.children(region_id):
-            visit(child, depth + 1)
+        muscles = len({hit.muscle for hit, relation in kb.region_hits(region_id) if relation in ("exact", "within")})
+        count = f" - {muscles} muscle{'s' if muscles != 1 else ''}" if muscles else ""
+        head = "" if top else prefix + (last if is_last else branch)
+        lines.append(head + _region_line(region.label, region.id, region.aliases, count))
+        children = kb.children(region_id)
+        inner = "" if top else prefix + (blank if is_last else through)
+        for index, child in enumerate(children):
+            visit(child, inner, index == len(children) - 1, False)
 
     for root in kb.roots():
-        visit(root, 0)
+        visit(root, "", True, True)
     return "\n".join(lines)
+
+
+def _region_line(label: str, region_id: str, aliases: Sequence[str], count: str = "") -> str:
+    also = f"  ({', '.join(aliases)})" if aliases else ""
+    return f"{label} [{region_id}]{count}{also}"
 
 
 def body_map_text(kb: KnowledgeBase, body_map: BodyMap) -> str:

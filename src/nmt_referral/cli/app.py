@@ -44,7 +44,6 @@ Examples:
 app = typer.Typer(
     help=HELP,
     no_args_is_help=True,
-    add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -76,6 +75,18 @@ class _Mode:
     """Whether the running command was asked for JSON: its errors are then JSON documents too."""
 
     json = False
+    no_colour = False
+
+
+def _no_colour(value: bool) -> bool:
+    _Mode.no_colour = _Mode.no_colour or value
+    return value
+
+
+NoColorOption = Annotated[
+    bool,
+    typer.Option("--no-color", callback=_no_colour, help="No colour or bold, even on a terminal (as NO_COLOR=1)."),
+]
 
 
 def _json_mode(value: bool) -> bool:
@@ -93,15 +104,21 @@ JsonOption = Annotated[
 ]
 
 
-def _echo(text: str, *, err: bool = False) -> None:
+def _echo(text: str, *, err: bool = False, raw: bool = False) -> None:
     """Print to stdout (or stderr): control, bidirectional and zero-width characters escaped, and
-    whatever the stream's encoding cannot show written as a backslash escape."""
+    whatever the stream's encoding cannot show written as a backslash escape. Human text is wrapped to
+    the terminal and highlighted there (``terminal``); JSON and ``raw`` output (SVG, schemas) never."""
     from ..text import escape_unsafe
 
     stream = sys.stderr if err else sys.stdout
     encoding = getattr(stream, "encoding", None) or "utf-8"
     safe = escape_unsafe(text).encode(encoding, "backslashreplace").decode(encoding, "replace")
-    typer.echo(safe, err=err)
+    colour = False
+    if not (raw or _Mode.json):
+        from .terminal import lay_out
+
+        safe, colour = lay_out(safe, stream, no_colour=_Mode.no_colour)
+    typer.echo(safe, err=err, color=colour or None)
 
 
 def _version(value: bool) -> None:
@@ -126,6 +143,7 @@ def _main(
 ) -> None:
     """Top-level options."""
     _Mode.json = False
+    _Mode.no_colour = False
 
 
 def _fail(error: NmtReferralError) -> NoReturn:

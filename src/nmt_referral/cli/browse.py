@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
 from ..errors import InvalidQueryError, NmtReferralError, UnknownSourceError
 from ..models import AREAS
+from . import completion
 from .app import (
     DataOption,
     JsonOption,
+    NoColorOption,
     OverlayOption,
     _echo,
     _fail,
@@ -21,7 +24,14 @@ from .app import (
 
 @app.command()
 def muscle(
-    name: Annotated[str, typer.Argument(metavar="NAME", help='Muscle name, alias or abbreviation ("SCM", "QL").')],
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME",
+            help='Muscle or group name, alias or abbreviation ("SCM", "QL", "hamstrings").',
+            autocompletion=completion.muscles,
+        ),
+    ],
     care: Annotated[
         bool,
         typer.Option(
@@ -31,10 +41,23 @@ def muscle(
         ),
     ] = False,
     json_output: JsonOption = False,
+    no_color: NoColorOption = False,
     data: DataOption = None,
     overlay: OverlayOption = None,
 ) -> None:
-    """Show one muscle: its trigger points, where to find them, and where each refers pain."""
+    """Show a muscle's trigger points and referral zones.
+
+    Where each trigger point lies, its essential and spillover zones, side, associated symptoms and
+    sources. A group name (hamstrings, scalenes, rotator cuff) shows the group and each member. A
+    misspelt name is corrected with a notice; an unclear one is refused with suggestions.
+
+    Examples:
+
+    \b
+      nmt-referral muscle SCM
+      nmt-referral muscle "rotator cuff"
+      nmt-referral muscle trapezius --care
+    """
     from ..render import care_text, json_document, muscle_text
 
     kb = _load(data, overlay)
@@ -61,13 +84,28 @@ def muscle(
 
 @app.command()
 def posture(
-    name: Annotated[str | None, typer.Argument(metavar="NAME", help="A postural pattern (default: list them).")] = None,
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="NAME", help="A postural pattern (default: list them).", autocompletion=completion.postures
+        ),
+    ] = None,
     json_output: JsonOption = False,
+    no_color: NoColorOption = False,
     data: DataOption = None,
     overlay: OverlayOption = None,
 ) -> None:
-    """Postural patterns (upper and lower crossed syndromes, forward head, ...): the muscles they shorten
-    and lengthen, with their trigger points and referral zones."""
+    """Show a postural pattern, or list them.
+
+    Upper and lower crossed syndromes, forward head and others: the muscles they shorten and lengthen,
+    with their trigger points and referral zones.
+
+    Examples:
+
+    \b
+      nmt-referral posture
+      nmt-referral posture "upper crossed"
+    """
     from ..render import json_document, posture_text, postures_text
 
     kb = _load(data, overlay)
@@ -89,13 +127,22 @@ def muscles(
             "--area",
             metavar="AREA",
             help=f"Only the muscles of one body area: {', '.join(AREAS)}.",
+            autocompletion=completion.areas,
         ),
     ] = None,
     json_output: JsonOption = False,
+    no_color: NoColorOption = False,
     data: DataOption = None,
     overlay: OverlayOption = None,
 ) -> None:
-    """List the muscles in the knowledge base (--area: of one body area)."""
+    """List the muscles, optionally of one body area.
+
+    Examples:
+
+    \b
+      nmt-referral muscles
+      nmt-referral muscles --area neck
+    """
     from ..render import muscles_json, muscles_text
 
     if area is not None and area not in AREAS:
@@ -107,13 +154,26 @@ def muscles(
 @app.command()
 def sources(
     source_id: Annotated[
-        str | None, typer.Argument(metavar="ID", help="A source id, as muscle and where show them.")
+        str | None,
+        typer.Argument(
+            metavar="ID", help="A source id, as muscle and where show them.", autocompletion=completion.sources
+        ),
     ] = None,
     json_output: JsonOption = False,
+    no_color: NoColorOption = False,
     data: DataOption = None,
     overlay: OverlayOption = None,
 ) -> None:
-    """List the bibliography with what cites each source, or print one source in full."""
+    """List the sources, or print one in full.
+
+    Each source's full citation and which muscles, clinical notes and pain guides cite it.
+
+    Examples:
+
+    \b
+      nmt-referral sources
+      nmt-referral sources simons_travell_1999
+    """
     import difflib
 
     from ..render import json_document, source_rows, source_text, sources_text
@@ -134,12 +194,17 @@ def sources(
 
 @app.command()
 def regions(
+    tree: Annotated[
+        bool, typer.Option("--tree", "-t", help="As the region tree, with how many muscles refer to each region.")
+    ] = False,
     json_output: JsonOption = False,
+    no_color: NoColorOption = False,
     body_map: Annotated[
         str | None,
         typer.Option(
             "--body-map",
             metavar="MAP",
+            autocompletion=completion.body_maps,
             help="Instead, print a standard body map's crosswalk (choir, michigan, wpi): each area's code, "
             "side and the regions it covers, with the reason (--json: one object per area).",
         ),
@@ -147,12 +212,24 @@ def regions(
     data: DataOption = None,
     overlay: OverlayOption = None,
 ) -> None:
-    """List the body regions you can query, as a tree (--json: a flat list with parents)."""
+    """List the body regions you can ask about.
+
+    The region names `where` understands, with their ids and everyday aliases: alphabetical, or as a
+    tree (--tree); or the area codes of a standard body map.
+
+    Examples:
+
+    \b
+      nmt-referral regions
+      nmt-referral regions --tree
+      nmt-referral regions --body-map choir
+    """
     from ..render import body_map_text, json_document, regions_json, regions_text
 
     kb = _load(data, overlay)
     if body_map is None:
-        _echo(regions_json(kb) if json_output else regions_text(kb))
+        ascii_only = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "") != "utf8"
+        _echo(regions_json(kb) if json_output else regions_text(kb, tree=tree, ascii_only=ascii_only))
         return
     from ..interop.bodymaps import body_map as find_body_map
 
@@ -164,8 +241,22 @@ def regions(
 
 
 @app.command()
-def stats(json_output: JsonOption = False, data: DataOption = None, overlay: OverlayOption = None) -> None:
-    """Coverage report: counts per body area, zones, sources; regions and fields still missing."""
+def stats(
+    json_output: JsonOption = False,
+    no_color: NoColorOption = False,
+    data: DataOption = None,
+    overlay: OverlayOption = None,
+) -> None:
+    """Report the knowledge base's coverage.
+
+    Counts per body area, zones and sources; regions and fields still missing.
+
+    Examples:
+
+    \b
+      nmt-referral stats
+      nmt-referral stats --json
+    """
     from ..render import json_document
     from ..stats import compute_stats, stats_text
 

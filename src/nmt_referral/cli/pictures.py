@@ -9,6 +9,7 @@ import typer
 
 from ..errors import NmtReferralError
 from ..files import write_atomically
+from . import completion
 from .app import (
     DataOption,
     OverlayOption,
@@ -21,7 +22,12 @@ from .app import (
 
 @app.command(name="map")
 def map_command(
-    name: Annotated[str, typer.Argument(metavar="MUSCLE", help='Muscle name, alias or abbreviation ("SCM").')],
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="MUSCLE", help='Muscle name, alias or abbreviation ("SCM").', autocompletion=completion.muscles
+        ),
+    ],
     trigger_point: Annotated[
         str | None, typer.Option("--trigger-point", "-t", metavar="ID", help="Draw one trigger point only.")
     ] = None,
@@ -40,8 +46,17 @@ def map_command(
     data: DataOption = None,
     overlay: OverlayOption = None,
 ) -> None:
-    """Draw a muscle's referral pattern on body charts: essential zones solid, spillover stippled, an X at
-    each trigger point, the patient's R and L marked. SVG to stdout, or -o FILE.svg / FILE.png."""
+    """Draw a muscle's referral pattern on body charts.
+
+    Essential zones solid, spillover stippled, an X at each trigger point, the patient's R and L
+    marked. SVG to stdout, or -o FILE.svg / FILE.png (PNG needs the png extra).
+
+    Examples:
+
+    \b
+      nmt-referral map trapezius -o trapezius.svg
+      nmt-referral map "gluteus minimus" --side left -o gmin.png
+    """
     check_output_type(output)
     kb = _load(data, overlay)
     try:
@@ -49,7 +64,7 @@ def map_command(
 
         svg = referral_map(kb, name, trigger_point=trigger_point, side=side)
         if output is None:
-            _echo(svg.rstrip("\n"))
+            _echo(svg.rstrip("\n"), raw=True)
         else:
             write_picture(output, svg)
     except NmtReferralError as error:

@@ -10,10 +10,12 @@ import typer
 
 from .. import DISCLAIMER
 from ..errors import InvalidQueryError, NmtReferralError
+from . import completion
 from .app import (
     EXIT_USAGE,
     DataOption,
     JsonOption,
+    NoColorOption,
     OverlayOption,
     _echo,
     _fail,
@@ -40,11 +42,17 @@ def where(
             help='Where it hurts: region names, lay words or conditions ("temple", "back of the knee", '
             '"tennis elbow"). A side word applies to one location ("left shoulder"). With --body-map: the '
             "codes of the areas marked on that body map.",
+            autocompletion=completion.locations,
         ),
     ],
     side: Annotated[
         str | None,
-        typer.Option("--side", metavar="left|right", help="Side of the pain, for locations that do not say."),
+        typer.Option(
+            "--side",
+            metavar="left|right",
+            help="Side of the pain, for locations that do not say.",
+            autocompletion=lambda: ["left", "right"],
+        ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", metavar="N", help="Show at most N muscles.")] = 10,
     flags: Annotated[
@@ -59,6 +67,7 @@ def where(
         bool, typer.Option("--brief", "-b", help="One line per muscle: rank, name, score, its strongest reason.")
     ] = False,
     json_output: JsonOption = False,
+    no_color: NoColorOption = False,
     map_file: Annotated[
         Path | None,
         typer.Option(
@@ -72,6 +81,7 @@ def where(
         typer.Option(
             "--body-map",
             metavar="MAP",
+            autocompletion=completion.body_maps,
             help="Read the LOCATIONs as area codes of a standard body map: choir (CHOIR Body Map, 101-136 "
             "front, 201-238 back), michigan (Michigan Body Map) or wpi (Widespread Pain Index). "
             "`nmt-referral regions --body-map MAP` lists the codes.",
@@ -91,18 +101,27 @@ def where(
         typer.Option(
             "--body-map-out",
             metavar="MAP",
+            autocompletion=completion.body_maps,
             help="Also give each candidate's zones as area codes of this body map (choir, michigan, wpi).",
         ),
     ] = None,
     data: DataOption = None,
     overlay: OverlayOption = None,
 ) -> None:
-    """Rank the muscles whose trigger points refer pain to LOCATION(s), best first, with the reasons.
+    """Rank the muscles that may refer pain to LOCATION(s).
 
-    A location may be a phrase: "numbness in the left hand", "neck and shoulder pain" (two sites),
-    "outer hip", "headache at the back of the head". Muscles that the pain guides list first for an
-    area rank first among equal scores. From an intake form's body map:
-    `nmt-referral where --body-map choir 108 112`.
+    Best first, with the reasons: the trigger point, its essential or spillover zone, the pain guides'
+    order. A location may be a phrase: "numbness in the left hand", "neck and shoulder pain" (two
+    sites), "outer hip", "headache at the back of the head". `-` reads one query per line from stdin
+    (sites separated by `;`). Red flags for the area come first.
+
+    Examples:
+
+    \b
+      nmt-referral where temple "angle of the jaw"
+      nmt-referral where "left shoulder" --brief
+      nmt-referral where --body-map choir 108 112
+      echo "temple; angle of the jaw" | nmt-referral where - --json
     """
     from ..render import where_json, where_text
 
@@ -207,13 +226,27 @@ def _where_batch(
 @app.command()
 def flag(
     flag_id: Annotated[
-        str | None, typer.Argument(metavar="ID", help="Red-flag id, as `where` shows it; none: list them.")
+        str | None,
+        typer.Argument(
+            metavar="ID", help="Red-flag id, as `where` shows it; none: list them.", autocompletion=completion.red_flags
+        ),
     ] = None,
     json_output: JsonOption = False,
+    no_color: NoColorOption = False,
     data: DataOption = None,
     overlay: OverlayOption = None,
 ) -> None:
-    """Print a red flag in full: what to rule out, and which locations raise it (no ID: list them)."""
+    """Print a red flag in full, or list them all.
+
+    What to rule out before treating trigger points, and which locations raise it. The ids are the
+    ones `where` prints after each RED FLAG line.
+
+    Examples:
+
+    \b
+      nmt-referral flag
+      nmt-referral flag cardiac_ischaemia
+    """
     from ..render import flag_text, flags_text, json_document
 
     kb = _load(data, overlay)
@@ -228,8 +261,22 @@ def flag(
 
 
 @app.command()
-def safety(json_output: JsonOption = False, data: DataOption = None, overlay: OverlayOption = None) -> None:
-    """General contraindications and cautions for trigger-point work, and the red flags."""
+def safety(
+    json_output: JsonOption = False,
+    no_color: NoColorOption = False,
+    data: DataOption = None,
+    overlay: OverlayOption = None,
+) -> None:
+    """General contraindications, cautions and red flags.
+
+    What rules out or limits trigger-point work for any muscle, from the cited clinical texts.
+
+    Examples:
+
+    \b
+      nmt-referral safety
+      nmt-referral safety --json
+    """
     from ..render import json_document, safety_text
 
     kb = _load(data, overlay)
