@@ -258,4 +258,5 @@ def test_brief_is_one_line_per_muscle_with_the_red_flags_first() -> None:
     rows = out[len(flags) + 1 : len(flags) + 1 + len(result.results)]
     for candidate, row in zip(result, rows, strict=True):
         assert candidate.muscle.name in row and f"{candidate.score:.2f}" in row and "->" in row
-    assert len(out) <= len(flags) + 1 + len(result.results) + 1
+    rest = out[len(flags) + 1 + len(result.results) :]
+    assert all(line.startswith(("Group: ", "(")) for line in rest), rest  # groups named, then "N more"

@@ -59,3 +59,25 @@ def test_a_group_may_not_take_a_muscles_name_or_an_unknown_member(kb_dir: Path) 
         nmt_referral.validate(kb_dir)
     messages = " ".join(str(p) for p in error.value.problems)
     assert "'AM' is already a muscle's name" in messages and "unknown muscle 'nosuch'" in messages
+
+
+def test_where_names_the_groups_among_its_candidates(shipped_kb: KnowledgeBase) -> None:
+    from nmt_referral.render import groups_text, where_brief
+
+    result = shipped_kb.where("back of the thigh", limit=10)
+    shown = [candidate.muscle.id for candidate in result]
+    hamstrings = shipped_kb.groups["hamstrings"]
+    in_result = [m for m in hamstrings.members if m in shown]
+    assert len(in_result) >= 2
+    line = next(line for line in groups_text(shipped_kb, result) if line.startswith(f"Group: {hamstrings.label}:"))
+    for member in in_result:
+        assert f"{shipped_kb.muscles[member].name} #{shown.index(member) + 1}" in line
+    assert line in where_brief(shipped_kb, result)
+    lone = shipped_kb.where("temple", limit=1)
+    assert groups_text(shipped_kb, lone) == []  # one muscle makes no group
+
+
+def test_a_location_given_to_muscle_gets_a_hint_towards_where() -> None:
+    result = runner.invoke(app, ["muscle", "shoulder"])
+    assert result.exit_code == 2
+    assert "nmt-referral where shoulder" in result.output

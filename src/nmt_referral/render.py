@@ -103,7 +103,20 @@ def where_json(
     return json_document(plain, compact=compact, disclaimer=disclaimer)
 
 
-def where_brief(result: QueryResult) -> str:
+def groups_text(kb: KnowledgeBase, result: QueryResult) -> list[str]:
+    """One line per muscle group with two or more members among the shown candidates: the group as
+    therapists name it, and its members' ranks ("Hamstrings: Biceps femoris #2, Semitendinosus #5")."""
+    ranks = {candidate.muscle.id: rank for rank, candidate in enumerate(result.results, start=1)}
+    lines = []
+    for group in kb.groups.values():
+        shown = sorted((ranks[m], kb.muscles[m].name) for m in group.members if m in ranks)
+        if len(shown) >= 2:
+            members = ", ".join(f"{name} #{rank}" for rank, name in shown)
+            lines.append(f"Group: {group.label}: {members}  [nmt-referral muscle {group.id}]")
+    return lines
+
+
+def where_brief(kb: KnowledgeBase, result: QueryResult) -> str:
     """One line per candidate: rank, name, score, and its strongest reason (trigger point -> zone); the
     red flags first, one line each, as in the full text."""
     lines = [f"RED FLAG: {flag.label}  [nmt-referral flag {flag.id}]" for flag in result.red_flags]
@@ -119,7 +132,8 @@ def where_brief(result: QueryResult) -> str:
         return "\n".join([*lines, "No muscle in the knowledge base refers pain there."])
     more = result.total - len(result.results)
     footer = [f"({more} more; use --limit)"] if more else []
-    return "\n".join([*lines, *_table(rows, ["#", "Muscle", "Score", "Strongest reason"]), *footer])
+    table = _table(rows, ["#", "Muscle", "Score", "Strongest reason"])
+    return "\n".join([*lines, *table, *groups_text(kb, result), *footer])
 
 
 def where_text(
@@ -171,6 +185,7 @@ def where_text(
     for row_line, detail in zip(table[1:], details, strict=True):
         lines.append(row_line)
         lines.extend("      " + d for d in detail)
+    lines.extend(groups_text(kb, result))
     for posture in result.postures:
         pointer = f"[nmt-referral posture {posture.id}]"
         lines.append(f"Postural pattern: {posture.label} links {len(posture.muscles)} of these muscles {pointer}")

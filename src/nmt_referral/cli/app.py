@@ -146,12 +146,16 @@ def _main(
     _Mode.no_colour = False
 
 
-def _fail(error: NmtReferralError) -> NoReturn:
+def _fail(error: NmtReferralError, *, hint: str | None = None) -> NoReturn:
+    """Report ``error`` (a JSON document in --json mode; else a line, and the ``hint`` under it) and exit:
+    1 for an invalid knowledge base, 2 for a question that cannot be answered."""
     code = EXIT_INVALID_KB if isinstance(error, KnowledgeBaseError) else EXIT_USAGE
     if _Mode.json:
         _echo_json_error(error)
     else:
         _echo(f"error: {error}", err=True)
+        if hint:
+            _echo(f"hint: {hint}", err=True)
     raise typer.Exit(code) from None
 
 

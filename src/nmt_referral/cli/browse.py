@@ -72,7 +72,10 @@ def muscle(
         found = kb.muscle(name)
         clinical = kb.care(found.id)
     except NmtReferralError as error:
-        _fail(error)
+        place = kb.location_names().exact(name) is not None  # a place, not a muscle
+        _fail(
+            error, hint=f"{name!r} is a body location: `nmt-referral where {name}` ranks its muscles" if place else None
+        )
     if kb.get_muscle(name) is None and ":" not in name:  # a spelling correction, not a name: say so
         _echo(f"note: closest match for {name!r}: {found.name}", err=True)
     if care:

@@ -152,7 +152,7 @@ def where(
     elif brief:
         from ..render import where_brief
 
-        _echo(where_brief(result))
+        _echo(where_brief(kb, result))
     else:
         _echo(where_text(kb, result, full_flags=flags == "full", body_map_codes=codes))
     if result.red_flags and not json_output:
