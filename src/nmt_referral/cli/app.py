@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_INVALID_KB = 1
 EXIT_USAGE = 2
-EXIT_OUTPUT = 74
-"""The output could not be written (closed pipe, full disk); sysexits' EX_IOERR."""
+EXIT_OUTPUT = 1
+"""The output could not be written: a full disk or an unwritable file (one line on stderr), or a closed
+pipe (silently, as `head` expects of the program before it)."""
 
 HELP = f"""Which muscles' trigger points could be referring this pain?
 
@@ -191,8 +192,8 @@ def _load(data: Path | None, overlays: list[Path] | None) -> KnowledgeBase:
 
 
 def main() -> None:
-    """Console-script entry point. Output that cannot be written (a closed pipe, a full disk) ends with
-    one line on stderr and exit code 74, never a traceback."""
+    """Console-script entry point. Output that cannot be written ends with exit code 1 and no traceback:
+    a full disk with one line on stderr, a closed pipe silently."""
     try:
         try:
             if "--json" in sys.argv[1:]:
