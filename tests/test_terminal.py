@@ -36,6 +36,7 @@ TEXT_RUNS: dict[str, list[list[str]]] = {
     "validate": [["validate"]],
     "schema": [],  # JSON: raw output
     "export": [],  # writes files; prints one short line
+    "shell": [],  # reads its questions from stdin: test_shell checks its width
 }
 
 

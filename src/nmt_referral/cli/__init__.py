@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typer.core import TyperCommand
 
-from . import admin, atlas, browse, pictures, query, quiz
+from . import admin, atlas, browse, pictures, query, quiz, shell
 from .app import EXIT_INVALID_KB, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE, app, main
 from .helptext import Command, summary
 
 _ORDER = (
     "where",
+    "shell",
     "flag",
     "safety",
     "muscle",
@@ -60,4 +61,5 @@ __all__ = [
     "pictures",
     "query",
     "quiz",
+    "shell",
 ]

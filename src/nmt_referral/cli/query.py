@@ -121,7 +121,7 @@ def where(
       nmt-referral where temple "angle of the jaw"
       nmt-referral where "left shoulder" --brief
       nmt-referral where --body-map choir 108 112
-      echo "temple; angle of the jaw" | nmt-referral where - --json
+      echo "temple; jaw" | nmt-referral where - --json
     """
     from ..render import where_json, where_text
 
