@@ -22,7 +22,8 @@ def test_readme_has_examples() -> None:
 def test_readme_example_runs(command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # examples that write a file write it here
     args = shlex.split(command)[1:]
-    result = CliRunner().invoke(app, args)
+    questions = "temple; angle of the jaw --side left -b\nquit\n" if args[:1] == ["shell"] else None
+    result = CliRunner().invoke(app, args, input=questions)
     assert result.exit_code == 0, result.stderr
     written = [a for a in args if a.endswith((".svg", ".png"))]
     assert result.stdout.strip() or all((tmp_path / name).is_file() for name in written)
