@@ -248,3 +248,48 @@ def test_the_key_is_the_hash_of_the_bytes_parsed(kb_dir: Path, cache: Path, monk
     nmt_referral.clear_cache()
     now = nmt_referral.load(kb_dir)  # the new content has another key: never the old answer
     assert "epsilon" in [c.muscle.id for c in now.where("forehead")]
+
+
+def test_a_warm_start_with_nothing_changed_reads_no_source_file(
+    kb_dir: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nmt_referral import cache as cache_module
+    from nmt_referral import listing
+
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0)  # the fixture's files were written just now
+    first = nmt_referral.load(kb_dir)
+    assert len(list(cache.glob("stamp-*.json"))) == 1
+    nmt_referral.clear_cache()
+
+    def no_reading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a warm start read the source files although none changed")
+
+    monkeypatch.setattr(listing, "read_sources", no_reading)
+    second = nmt_referral.load(kb_dir)
+    assert second is not first and second.content_hash == first.content_hash
+
+
+def test_a_change_that_keeps_size_and_modification_time_is_still_seen(
+    kb_dir: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stamp holds the change time too, which no tool can set back: the edit below keeps the file's
+    size and restores its modification time, and the next load still answers from the new bytes."""
+    from nmt_referral import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0)
+    nmt_referral.load(kb_dir)
+    pattern = kb_dir / "patterns" / "epsilon.yaml"
+    before = pattern.stat()
+    text = pattern.read_text()
+    changed = text.replace("essential: [temple]", "essential: [chest] ")
+    assert len(changed) == len(text) and changed != text
+    pattern.write_text(changed)
+    os.utime(pattern, ns=(before.st_atime_ns, before.st_mtime_ns))
+    nmt_referral.clear_cache()
+    kb = nmt_referral.load(kb_dir)
+    assert "epsilon" in [c.muscle.id for c in kb.where("chest")]
+
+
+def test_files_changed_within_the_racy_window_are_not_stamped(kb_dir: Path, cache: Path) -> None:
+    nmt_referral.load(kb_dir)  # the fixture was copied a moment ago
+    assert entries(cache) and not list(cache.glob("stamp-*.json"))

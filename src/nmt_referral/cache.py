@@ -4,7 +4,10 @@ A warm load restores the validated, indexed KnowledgeBase instead of parsing and
 
 - **Never stale.** The key covers exactly the bytes that were parsed (each source file is read once, and
   the same bytes are hashed and, on a miss, parsed), each file's relative path, the library's version
-  and code, and the Python and pydantic versions.
+  and code, and the Python and pydantic versions. A warm start may skip reading the files when a stamp
+  written with the key shows every file (and module) with the same size, modification and change time,
+  inode and device; the change time cannot be set back, and files changed in the last ``RACY_SECONDS``
+  are never stamped, so an edit always reaches the next load.
 - **Never a way in.** Entries are pickles restricted to an allow-list of this library's own record
   classes (:class:`_SafeUnpickler`): a planted entry naming any other callable is refused and rebuilt,
   so no code runs. An entry is opened once and checked on the open file: a regular file, owned by this
@@ -22,12 +25,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import json
 import logging
 import os
 import pickle
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -194,25 +199,110 @@ def load_cached(root: Path, overlays: tuple[Path, ...]) -> KnowledgeBase:
     """The knowledge base in ``root`` (+ overlays): from the cache when possible, else built and cached.
 
     Every file is read once; the cache key is the hash of exactly those bytes, and a miss parses them.
+    A warm start skips reading when a stamp (see ``_stamp``) shows that no file changed since the key
+    was computed.
 
     Raises:
         KnowledgeBaseError: the directory is invalid (nothing is cached for an invalid one).
     """
-    from .loader import list_files, read_parts, read_sources
+    from .listing import list_files, read_sources
 
     listing = list_files(root, overlays)
-    contents = read_sources(listing.files)
     directory = cache_dir()
+    stamp = _stamp(listing.files) if directory is not None and not listing.problems else None
+    if directory is not None and stamp is not None:
+        key = _stamped_key(directory, root, overlays, stamp)
+        cached = _read(directory / f"kb-{key[:32]}.pickle", key) if key else None
+        if cached is not None:
+            cached.root = str(root)
+            return cached
+    contents = read_sources(listing.files)
     unreadable = listing.problems or any(isinstance(data, Exception) for data in contents.values())
     if directory is None or unreadable:  # reported by read_parts with every other problem, as validate does
+        from .loader import read_parts
+
         return KnowledgeBase(read_parts(root, overlays, listing, contents))
     key = cache_key(contents)
     path = directory / f"kb-{key[:32]}.pickle"
-    cached = _read(path, key)
-    if cached is not None:
-        cached.root = str(root)
-        return cached
-    kb = KnowledgeBase(read_parts(root, overlays, listing, contents))
-    kb.prepare()
-    _write(directory, path, key, kb)
+    kb = _read(path, key)
+    if kb is None:
+        from .loader import read_parts
+
+        kb = KnowledgeBase(read_parts(root, overlays, listing, contents))
+        kb.prepare()
+        _write(directory, path, key, kb)
+    else:
+        kb.root = str(root)
+    if stamp is not None:
+        _write_stamp(directory, root, overlays, stamp, key)
     return kb
+
+
+_STAMP_FORMAT = 1
+RACY_SECONDS = 2
+"""A file changed this recently is not stamped: a later change in the same clock tick could keep its
+size and times."""
+
+
+def _stamp(files: Mapping[str, Path]) -> list[list[object]] | None:
+    """Size, modification and change times, inode and device of every source file and of this library's
+    modules, with the versions the key covers: what must be unchanged for a stored key to hold. The
+    change time cannot be set back by tools that preserve modification times. None if a file cannot be
+    examined or changed too recently to be trusted."""
+    import pydantic
+    import pydantic_core
+
+    from . import __version__
+
+    rows: list[list[object]] = [[__version__, sys.version, pydantic.VERSION, pydantic_core.__version__]]
+    modules = {f"<code>/{m.name}": m for m in Path(__file__).parent.glob("*.py")}
+    recent = (time.time() - RACY_SECONDS) * 1e9
+    try:
+        for rel, path in sorted({**files, **modules}.items()):
+            info = os.stat(path)
+            if max(info.st_mtime_ns, info.st_ctime_ns) > recent:
+                return None
+            rows.append([rel, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev])
+    except OSError:
+        return None
+    return rows
+
+
+def _stamp_path(directory: Path, root: Path, overlays: tuple[Path, ...]) -> Path:
+    where = "\0".join(os.path.abspath(p) for p in (root, *overlays))
+    return directory / f"stamp-{hashlib.sha256(where.encode()).hexdigest()[:32]}.json"
+
+
+def _stamped_key(directory: Path, root: Path, overlays: tuple[Path, ...], stamp: list[list[object]]) -> str | None:
+    """The cache key stored with an identical stamp for these directories, else None."""
+    handle = _open_trusted(_stamp_path(directory, root, overlays))
+    if handle is None:
+        return None
+    try:
+        with handle:
+            stored = json.loads(handle.read(MAX_ENTRY_BYTES))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stored, dict) or stored.get("format") != _STAMP_FORMAT or stored.get("files") != stamp:
+        return None
+    key = stored.get("key")
+    return key if isinstance(key, str) and len(key) == 64 else None
+
+
+def _write_stamp(directory: Path, root: Path, overlays: tuple[Path, ...], stamp: list[list[object]], key: str) -> None:
+    path = _stamp_path(directory, root, overlays)
+    payload = json.dumps({"format": _STAMP_FORMAT, "key": key, "files": stamp}).encode()
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed into place
+            dir=directory, prefix=".tmp-", suffix=".json", delete=False
+        )
+        try:
+            with handle:
+                os.chmod(handle.name, 0o600)
+                handle.write(payload)
+            os.replace(handle.name, path)
+        except BaseException:
+            Path(handle.name).unlink(missing_ok=True)
+            raise
+    except OSError as exc:  # the cache is an optimisation only
+        log.debug("cannot write cache stamp %s: %s", path, exc)

@@ -19,7 +19,7 @@ PathLike = str | os.PathLike[str]
 
 def resolve_data_dir(data: PathLike | None = None) -> Path:
     """The directory to load: ``data`` if given, else ``$NMT_REFERRAL_DATA``, else the packaged one."""
-    from .loader import data_dir_from_env, packaged_data_dir
+    from .listing import data_dir_from_env, packaged_data_dir
 
     if data is not None:
         return Path(data)

@@ -1,6 +1,5 @@
 """Pydantic models: the knowledge-base records (as written in YAML) and the query results. No I/O."""
 
-from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal, TypeVar
@@ -126,10 +125,10 @@ class Record(BaseModel):
     # only unpickles records and constructs results never pays for it.
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
-    def __setattr__(self, name: str, value: Any) -> None:
+    def __setattr__(self, name: str, value: Any) -> "None":
         raise ImmutableError(f"{type(self).__name__} is immutable: cannot set {name!r}")
 
-    def __delattr__(self, name: str) -> None:
+    def __delattr__(self, name: str) -> "None":
         raise ImmutableError(f"{type(self).__name__} is immutable: cannot delete {name!r}")
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -197,7 +196,7 @@ class Condition(Record):
     notes: Text | None = None
 
     @model_validator(mode="after")
-    def _names_something(self) -> Condition:
+    def _names_something(self) -> "Condition":
         if not self.regions and not self.phenomena:
             raise ValueError("a condition must list at least one region or phenomenon")
         return self
@@ -219,7 +218,7 @@ class RedFlag(Record):
     message: Text
 
     @model_validator(mode="after")
-    def _raised_by_something(self) -> RedFlag:
+    def _raised_by_something(self) -> "RedFlag":
         if not self.regions and not self.conditions:
             raise ValueError("a red flag must list at least one region or condition")
         return self
@@ -242,7 +241,7 @@ class Guide(Record):
     notes: Text | None = None
 
     @model_validator(mode="after")
-    def _has_an_area(self) -> Guide:
+    def _has_an_area(self) -> "Guide":
         if not self.regions and not self.conditions:
             raise ValueError("a guide must name its area: regions or conditions")
         return self
@@ -266,7 +265,7 @@ class ZoneRef(Record):
 
     @model_validator(mode="before")
     @classmethod
-    def _from_string(cls, value: Any) -> Any:
+    def _from_string(cls, value: Any) -> "Any":
         return {"region": value} if isinstance(value, str) else value
 
 
@@ -288,7 +287,7 @@ class ReferralPattern(Record):
     notes: Text | None = None
 
     @model_validator(mode="after")
-    def _has_zones(self) -> ReferralPattern:
+    def _has_zones(self) -> "ReferralPattern":
         if not self.essential and not self.spillover and not self.phenomena:
             raise ValueError("a pattern needs at least one essential or spillover zone, or phenomena")
         unknown = sorted(set(self.phenomena_at) - set(self.phenomena))
@@ -340,7 +339,7 @@ class Patch(Record):
         raise AssertionError("validated: a patch names a target")  # pragma: no cover
 
     @model_validator(mode="after")
-    def _consistent(self) -> Patch:
+    def _consistent(self) -> "Patch":
         named = [k for k in ("muscle", "trigger_point", "region", "condition", "phenomenon") if getattr(self, k)]
         if len(named) != 1:
             raise ValueError("a patch names exactly one of muscle, trigger_point, region, condition, phenomenon")
@@ -500,7 +499,7 @@ class Identifiers(Record):
     """Checked, and no identifier fits: why (the record has no ids then)."""
 
     @model_validator(mode="after")
-    def _consistent(self) -> Identifiers:
+    def _consistent(self) -> "Identifiers":
         has_ids = any(getattr(self, name) is not None for name in ("uberon", "fma", "hpo", "icd11", "icd10cm"))
         if has_ids == (self.unmapped is not None):
             raise ValueError("give identifiers, or `unmapped:` with the reason none fits, not both")
@@ -555,7 +554,7 @@ class BodyMapArea(Record):
         return (self.female_code or self.code) if sex == "female" else self.code
 
     @model_validator(mode="after")
-    def _mapped(self) -> BodyMapArea:
+    def _mapped(self) -> "BodyMapArea":
         if not self.regions and not self.no_pain:
             raise ValueError("an area maps to at least one region (or is the form's `no_pain: true` box)")
         if self.regions and self.no_pain:
@@ -736,5 +735,5 @@ class QueryResult(Record):
     def __len__(self) -> int:
         return len(self.results)
 
-    def __getitem__(self, index: int) -> Candidate:
+    def __getitem__(self, index: int) -> "Candidate":
         return self.results[index]

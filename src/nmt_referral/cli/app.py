@@ -194,6 +194,7 @@ def _load(data: Path | None, overlays: list[Path] | None) -> KnowledgeBase:
 def main() -> None:
     """Console-script entry point. Output that cannot be written ends with exit code 1 and no traceback:
     a full disk with one line on stderr, a closed pipe silently."""
+    _build_only_the_command_asked(sys.argv[1:])
     try:
         try:
             if "--json" in sys.argv[1:]:
@@ -208,6 +209,18 @@ def main() -> None:
             with contextlib.suppress(OSError):
                 sys.stderr.write(f"error: cannot write the output: {error.strerror or error}\n")
         sys.exit(EXIT_OUTPUT)
+
+
+def _build_only_the_command_asked(arguments: list[str]) -> None:
+    """Drop the other commands before typer builds the program: building every command's parameters
+    costs start-up time that one question does not need. The full program is kept for help, for shell
+    completion and when the first word is not a command."""
+    completing = any(name.endswith("_COMPLETE") for name in os.environ)
+    if not arguments or completing or arguments[0].startswith("-"):
+        return
+    asked = [c for c in app.registered_commands if (c.name or getattr(c.callback, "__name__", "")) == arguments[0]]
+    if asked and arguments[0] != "shell":  # the shell runs the others
+        app.registered_commands[:] = asked
 
 
 def _run_json_errors() -> None:
