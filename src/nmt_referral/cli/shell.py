@@ -10,7 +10,7 @@ import shlex
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -75,9 +75,12 @@ def answer(line: str, run: Callable[[list[str]], int]) -> int:
     return run(arguments)
 
 
-def _run_in_process(arguments: list[str]) -> int:
-    """Run the app on ``arguments`` without leaving the process: exits and usage errors become codes."""
-    command = typer.main.get_command(app)
+def _run_in_process(arguments: list[str], program: list[Any] = []) -> int:  # noqa: B006 - built once
+    """Run the app on ``arguments`` without leaving the process: exits and usage errors become codes.
+    The program (typer's click command) is built on the first line and reused."""
+    if not program:
+        program.append(typer.main.get_command(app))
+    command = program[0]
     try:
         code = command.main(arguments, prog_name="nmt-referral", standalone_mode=False)
     except typer.Exit as done:
