@@ -37,6 +37,7 @@ TEXT_RUNS: dict[str, list[list[str]]] = {
     "schema": [],  # JSON: raw output
     "export": [],  # writes files; prints one short line
     "shell": [],  # reads its questions from stdin: test_shell checks its width
+    "quiz": [],  # reads its answers from stdin: test_quiz checks its width
 }
 
 

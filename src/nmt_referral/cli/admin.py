@@ -1,4 +1,4 @@
-"""Checking a knowledge base: validate."""
+"""Checking and exporting a knowledge base: validate, schema, export (tables or an Anki deck)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ..errors import InvalidQueryError, KnowledgeBaseError
+from ..errors import InvalidQueryError, KnowledgeBaseError, NmtReferralError
+from . import completion
 from .app import (
     EXIT_INVALID_KB,
     EXIT_OUTPUT,
@@ -76,29 +77,61 @@ def schema(
     from ..interop.schema import COMMANDS, schema_for, schemas
 
     if document is None:
-        _echo(json.dumps(schemas(), indent=2, ensure_ascii=False))
+        _echo(json.dumps(schemas(), indent=2, ensure_ascii=False), raw=True)
         return
     if document not in COMMANDS:
         _fail(InvalidQueryError(f"no JSON schema for {document!r}; choose one of: {', '.join(COMMANDS)}"))
-    _echo(json.dumps(schema_for(document), indent=2, ensure_ascii=False))
+    _echo(json.dumps(schema_for(document), indent=2, ensure_ascii=False), raw=True)
 
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="Table format: json (arrays) or csv.")],
+    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="json or csv (flat tables), or anki (an Anki deck).")],
     directory: Annotated[
-        Path, typer.Argument(metavar="DIR", help="Where to write the tables (created if missing).", readable=False)
+        Path,
+        typer.Argument(
+            metavar="DIR|FILE",
+            help="Where to write: the tables' directory (created if missing), or the deck's FILE.apkg.",
+            readable=False,
+        ),
     ],
+    area: Annotated[
+        str | None,
+        typer.Option(
+            "--area",
+            metavar="AREA",
+            autocompletion=completion.areas,
+            help="anki: only one body area's muscles and their zones.",
+        ),
+    ] = None,
     data: DataOption = None,
     overlay: OverlayOption = None,
 ) -> None:
-    """Write the whole knowledge base as flat tables (muscles, trigger points, zones, regions, conditions,
-    phenomena, red flags, sources, body-map crosswalks) plus manifest.json (library version, data hash,
-    columns), for pandas, R or import elsewhere."""
+    """Write the knowledge base as flat tables (json, csv) or as an Anki deck (anki).
+
+    json and csv: the tables (muscles, trigger points, zones, regions, conditions, phenomena, red flags,
+    sources, body-map crosswalks) plus manifest.json (library version, data hash, columns), for pandas,
+    R or import elsewhere. anki: FILE.apkg with a forward card per muscle (its trigger points, where
+    they are, their zones) and a reverse card per region (the muscles that refer pain there), each with
+    its referral map and sources; importing a newer deck updates the cards. Decks need the anki extra:
+    pip install "nmt-referral[anki]".
+
+    Examples:
+
+    \b
+      nmt-referral export csv tables/
+      nmt-referral export anki referral.apkg
+      nmt-referral export anki head.apkg --area head_face
+    """
+    if fmt == "anki":
+        _export_anki(directory, area, data, overlay)
+        return
     from ..interop.export import export as write_tables
 
     if fmt not in ("json", "csv"):
-        _fail(InvalidQueryError(f"format must be 'json' or 'csv', not {fmt!r}"))
+        _fail(InvalidQueryError(f"format must be 'json', 'csv' or 'anki', not {fmt!r}"))
+    if area is not None:
+        _fail(InvalidQueryError("--area applies to the anki format only"))
     kb = _load(data, overlay)
     try:
         written = write_tables(kb, directory, fmt)  # type: ignore[arg-type]
@@ -106,3 +139,24 @@ def export(
         _echo(f"error: cannot write to {directory}: {error.strerror or error}", err=True)
         raise typer.Exit(EXIT_OUTPUT) from None
     _echo(f"wrote {len(written)} files to {directory} (data sha256:{kb.content_hash[:16]}...)")
+
+
+def _export_anki(path: Path, area: str | None, data: Path | None, overlay: list[Path] | None) -> None:
+    """``export anki FILE.apkg``: the deck, written whole or not at all (genanki imported only here)."""
+    from ..models import AREAS
+
+    if path.suffix.lower() != ".apkg":
+        _fail(InvalidQueryError(f"an Anki deck is written to a .apkg file, not {str(path)[:200]!r}"))
+    if area is not None and area not in AREAS:
+        _fail(InvalidQueryError(f"unknown area {area!r}; choose one of: {', '.join(AREAS)}"))
+    kb = _load(data, overlay)
+    from ..study.anki import write_deck
+
+    try:
+        count = write_deck(kb, path, area=area)
+    except NmtReferralError as error:
+        _fail(error)
+    except OSError as error:
+        _echo(f"error: cannot write {str(path)[:200]}: {error.strerror or error}", err=True)
+        raise typer.Exit(EXIT_OUTPUT) from None
+    _echo(f"wrote {path}: {count} notes (data sha256:{kb.content_hash[:16]}...)")

@@ -55,7 +55,7 @@ def map_command(
 
     \b
       nmt-referral map trapezius -o trapezius.svg
-      nmt-referral map "gluteus minimus" --side left -o gmin.png
+      nmt-referral map "gluteus minimus" --side left -o g.png
     """
     check_output_type(output)
     kb = _load(data, overlay)
