@@ -26,6 +26,9 @@ def _fresh_process_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pyte
     for name in ("NMT_REFERRAL_DATA", "COLUMNS", "NO_COLOR", "FORCE_COLOR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))  # quiz progress
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))  # shell history
+    monkeypatch.delenv("NMT_REFERRAL_QUIZ_PROGRESS", raising=False)
     nmt_referral.clear_cache()
     yield
     nmt_referral.clear_cache()

@@ -38,6 +38,7 @@ TEXT_RUNS: dict[str, list[list[str]]] = {
     "export": [],  # writes files; prints one short line
     "shell": [],  # reads its questions from stdin: test_shell checks its width
     "quiz": [],  # reads its answers from stdin: test_quiz checks its width
+    "atlas": [],  # writes a website; prints one short line
 }
 
 
@@ -144,3 +145,18 @@ def test_unknown_width_leaves_text_alone_and_tiny_widths_still_progress() -> Non
 def test_highlight_leaves_the_words_alone() -> None:
     text = "RED FLAG: Cardiac  [nmt-referral flag x]\n#  Muscle  Score\n1  Trapezius  1.00\n  essential: Temple"
     assert ANSI.sub("", highlight(text)) == text
+
+
+def test_every_command_teaches_with_a_short_summary_and_examples() -> None:
+    for name, page in _help_pages().items():
+        if not name:
+            continue
+        command = next(
+            c for c in app.registered_commands if (c.name or c.callback.__name__ if c.callback else "") == name
+        )
+        assert command.short_help and len(command.short_help) <= 60, (name, command.short_help)
+        examples = page.split("Examples:", 1)
+        assert len(examples) == 2, f"{name} --help has no examples"
+        shown = [line.strip() for line in examples[1].splitlines() if line.strip().startswith("nmt-referral ")]
+        assert len(shown) >= 2, (name, shown)
+        assert "<str>" not in page and "{" not in page.splitlines()[0], page.splitlines()[0]

@@ -1,6 +1,5 @@
 """Pydantic models: the knowledge-base records (as written in YAML) and the query results. No I/O."""
 
-
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal, TypeVar
 

@@ -21,6 +21,7 @@ _ORDER = (
     "posture",
     "muscles",
     "regions",
+    "sources",
     "stats",
     "atlas",
     "quiz",

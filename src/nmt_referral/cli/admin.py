@@ -30,7 +30,17 @@ def validate(
     data: DataOption = None,
     overlay: OverlayOption = None,
 ) -> None:
-    """Check a knowledge-base directory; print every problem as file:line: message (exit 1 if any)."""
+    """Check a knowledge-base directory and list its problems.
+
+    Every problem as file:line: message, exit 1 if any; the packaged knowledge base by default. Also
+    says which overlay files replace a file whole, and which hidden or backup files were skipped.
+
+    Examples:
+
+    \b
+      nmt-referral validate
+      nmt-referral validate my-data/ --overlay clinic/
+    """
     from ..load import validate as validate_kb
 
     try:
@@ -71,7 +81,16 @@ def schema(
         ),
     ] = None,
 ) -> None:
-    """Print the JSON Schema of a command's --json output (the versioned contract; docs/schema/)."""
+    """Print the JSON Schema of a command's --json output.
+
+    The versioned contract other programs build on (also in docs/schema/); no COMMAND: all of them.
+
+    Examples:
+
+    \b
+      nmt-referral schema where
+      nmt-referral schema
+    """
     import json
 
     from ..interop.schema import COMMANDS, schema_for, schemas
@@ -107,7 +126,7 @@ def export(
     data: DataOption = None,
     overlay: OverlayOption = None,
 ) -> None:
-    """Write the knowledge base as flat tables (json, csv) or as an Anki deck (anki).
+    """Write the knowledge base as tables, or as an Anki deck.
 
     json and csv: the tables (muscles, trigger points, zones, regions, conditions, phenomena, red flags,
     sources, body-map crosswalks) plus manifest.json (library version, data hash, columns), for pandas,

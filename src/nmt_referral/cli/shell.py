@@ -166,7 +166,7 @@ def shell(
 
     \b
       nmt-referral shell
-      printf 'temple\\nmuscle SCM\\n' | nmt-referral shell -q
+      nmt-referral shell -q < questions.txt
     """
     _load(data, overlay)  # once, before the first question; fail now if the knowledge base is invalid
     extra = [*(["--data", str(data)] if data else []), *(a for o in overlay or () for a in ("--overlay", str(o)))]
