@@ -165,21 +165,25 @@ def _write(directory: Path, path: Path, key: str, kb: KnowledgeBase) -> None:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         payload = pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL)
         header = _FORMAT + key.encode("ascii") + hashlib.sha256(payload).hexdigest().encode("ascii")
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed into place
-            dir=directory, prefix=".tmp-", suffix=".pickle", delete=False
-        )
-        try:
-            with handle:
-                os.chmod(handle.name, 0o600)
-                handle.write(header)
-                handle.write(payload)
-            os.replace(handle.name, path)
-        except BaseException:
-            Path(handle.name).unlink(missing_ok=True)
-            raise
+        _write_private(path, header + payload)
         _evict(directory, keep=path)
     except Exception as exc:  # read-only or full disk: the cache is an optimisation only
         log.debug("cannot write cache entry %s: %s", path, exc)
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    """``content`` to ``path``, owner-only, whole or not at all (a temporary file renamed into place)."""
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed into place
+        dir=path.parent, prefix=".tmp-", suffix=path.suffix, delete=False
+    )
+    try:
+        with handle:
+            os.chmod(handle.name, 0o600)
+            handle.write(content)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
 
 
 def _evict(directory: Path, keep: Path) -> None:
@@ -291,18 +295,7 @@ def _stamped_key(directory: Path, root: Path, overlays: tuple[Path, ...], stamp:
 
 def _write_stamp(directory: Path, root: Path, overlays: tuple[Path, ...], stamp: list[list[object]], key: str) -> None:
     path = _stamp_path(directory, root, overlays)
-    payload = json.dumps({"format": _STAMP_FORMAT, "key": key, "files": stamp}).encode()
     try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed into place
-            dir=directory, prefix=".tmp-", suffix=".json", delete=False
-        )
-        try:
-            with handle:
-                os.chmod(handle.name, 0o600)
-                handle.write(payload)
-            os.replace(handle.name, path)
-        except BaseException:
-            Path(handle.name).unlink(missing_ok=True)
-            raise
+        _write_private(path, json.dumps({"format": _STAMP_FORMAT, "key": key, "files": stamp}).encode())
     except OSError as exc:  # the cache is an optimisation only
         log.debug("cannot write cache stamp %s: %s", path, exc)
