@@ -9,6 +9,7 @@ views (the patient's sides), a title, a legend and a source credit. Every zone e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 from xml.sax.saxutils import escape, quoteattr
@@ -147,13 +148,7 @@ def _svg(
     credit_sources: str,
     credits: list[str],
 ) -> str:
-    panels: list[tuple[View, float, float]] = []  # view, x offset, scale
-    x = _GAP
-    for view_id in shown:
-        view = figures.views[view_id]
-        scale = _scale(view)
-        panels.append((view, x, scale))
-        x += view.width * scale + _GAP
+    panels, x = side_by_side(figures, shown)
     width = max(x, 560.0)
     height = _TOP + PANEL_HEIGHT + _BOTTOM
     out: list[str] = [
@@ -196,6 +191,19 @@ def _svg(
     out.extend(_credit_lines(credit, width, height))
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def side_by_side(figures: Figures, view_ids: Sequence[str]) -> tuple[list[tuple[View, float, float]], float]:
+    """The views in a row, each scaled to the panel height (see ``_scale``): (view, x offset, scale)
+    for each, and the x where the row ends (a gap after the last)."""
+    panels: list[tuple[View, float, float]] = []
+    x = _GAP
+    for view_id in view_ids:
+        view = figures.views[view_id]
+        scale = _scale(view)
+        panels.append((view, x, scale))
+        x += view.width * scale + _GAP
+    return panels, x
 
 
 def _scale(view: View) -> float:
@@ -352,13 +360,7 @@ def _reverse_svg(
     sites: list[tuple[Shape, str, str]],
     title: str,
 ) -> str:
-    panels: list[tuple[View, float, float]] = []
-    x = _GAP
-    for view_id in shown:
-        view = figures.views[view_id]
-        scale = _scale(view)
-        panels.append((view, x, scale))
-        x += view.width * scale + _GAP
+    panels, x = side_by_side(figures, shown)
     width, height = max(x, 560.0), _TOP + PANEL_HEIGHT + _BOTTOM
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',

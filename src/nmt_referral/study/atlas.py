@@ -72,8 +72,6 @@ _CLINICAL = (
 _RELATIONS = {"exact": "", "within": " (inside it)", "broader": " (broader zone)", "adjacent": " (next to it)"}
 """How a candidate's zone relates to the place asked about, as the ranking shows it."""
 _VIEW_ORDER = ("front", "back", "head")
-_HEAD_SHARE = 0.72
-_GAP = 24.0
 _MARKER_HEAD = "nmt-referral atlas"
 _LISTED_FILE = re.compile(r"^[a-z0-9_-]+(/[a-z0-9_-]+)*\.(html|js|css)$")
 _KINDS = ("muscles", "regions", "conditions", "symptoms")
@@ -848,14 +846,9 @@ def body_chart(kb: KnowledgeBase, figures: Figures, *, href: Callable[[str], str
     """
     views = [v for v in _VIEW_ORDER if v in figures.views] + sorted(v for v in figures.views if v not in _VIEW_ORDER)
     top, bottom = 16.0, 44.0
-    panels: list[tuple[View, float, float]] = []
-    x = _GAP
-    for view_id in views:
-        view = figures.views[view_id]
-        scale = _chart_scale(view)
-        panels.append((view, x, scale))
-        x += view.width * scale + _GAP
-    from ..maps.draw import PANEL_HEIGHT
+    from ..maps.draw import PANEL_HEIGHT, side_by_side
+
+    panels, x = side_by_side(figures, views)
 
     width, height = x, top + PANEL_HEIGHT + bottom
     out = [
@@ -880,12 +873,6 @@ def body_chart(kb: KnowledgeBase, figures: Figures, *, href: Callable[[str], str
         out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)
-
-
-def _chart_scale(view: View) -> float:
-    from ..maps.draw import PANEL_HEIGHT
-
-    return float(PANEL_HEIGHT) * (_HEAD_SHARE if view.patient_right == "drawn" else 1.0) / view.height
 
 
 def _chart_shapes(kb: KnowledgeBase, figures: Figures, view: View) -> list[Shape]:
