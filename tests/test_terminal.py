@@ -160,3 +160,16 @@ def test_every_command_teaches_with_a_short_summary_and_examples() -> None:
         shown = [line.strip() for line in examples[1].splitlines() if line.strip().startswith("nmt-referral ")]
         assert len(shown) >= 2, (name, shown)
         assert "<str>" not in page and "{" not in page.splitlines()[0], page.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("line", "below"),
+    [
+        ("│  ├─ Eyebrow [eyebrow]  (" + "alias, " * 20 + ")", "│  │  "),
+        ("|   `-- Temple [temple]  " + "x " * 40, "|       "),
+    ],
+)
+def test_a_wrapped_tree_line_keeps_its_branches_going_down(line: str, below: str) -> None:
+    parts = wrap_line(line, 50)
+    assert len(parts) > 1 and all(len(part) <= 50 for part in parts)
+    assert all(part.startswith(below) for part in parts[1:])

@@ -65,6 +65,9 @@ def hanging_indent(line: str, width: int) -> int:
 
 
 _POINTER = re.compile(r"\[nmt-referral [^\]]{1,60}\]")
+_TREE = re.compile(r"^(?:[│├└─|`\-] ?|  {1,2})*?(?:[├└]─ |[|`]-- )")
+_BELOW = str.maketrans({"├": "│", "└": " ", "─": " ", "`": " ", "-": " "})
+"""A tree line's branch drawing (``│  ├─ ``) and what continues below it (``│  │  ``)."""
 _KEEP = "\u00a0"  # not a break point for textwrap; a space again once wrapped
 
 
@@ -74,9 +77,15 @@ def wrap_line(line: str, width: int) -> list[str]:
     if len(line) <= width:
         return [line]
     line = _POINTER.sub(lambda m: m.group().replace(" ", _KEEP), line)
+    branches = _TREE.match(line)
+    if branches and branches.group():  # a tree line: its continuation keeps the branch lines going down
+        drawn = branches.group().translate(_BELOW)
+        continuation = drawn + " " * 2
+    else:
+        continuation = " " * hanging_indent(line, width)
     wrapper = textwrap.TextWrapper(
         width=width,
-        subsequent_indent=" " * hanging_indent(line, width),
+        subsequent_indent=continuation,
         break_long_words=True,
         break_on_hyphens=False,
         replace_whitespace=False,
