@@ -118,3 +118,26 @@ class UnknownBodyMapError(_LookupFailure):
 
 class InvalidQueryError(NmtReferralError, ValueError):
     """A query argument is malformed: empty location, unknown side, non-positive limit, ..."""
+
+
+class AtlasError(NmtReferralError, ValueError):
+    """The atlas cannot be written into ``path`` (not a folder, or a folder that is not an atlas)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(path, reason)
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+class InvalidAnswerError(NmtReferralError, ValueError):
+    """An answer that cannot be read (an option number out of range): ask again."""
+
+
+class AnkiUnavailableError(NmtReferralError, RuntimeError):
+    """Anki decks need the optional extra: ``pip install "nmt-referral[anki]"``."""
+
+    def __str__(self) -> str:
+        return 'Anki decks need the "anki" extra: pip install "nmt-referral[anki]"'

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import NmtReferralError
+from ..errors import AnkiUnavailableError, NmtReferralError
 from ..files import write_atomically
 from .quiz import forward_facts, items, reverse_facts
 
@@ -59,13 +59,6 @@ REVERSE_MODEL_ID = 1_873_460_213
 """Ids of the two note types (fixed: Anki matches note types by id on import)."""
 DECK_NAME = "Trigger-point referral patterns (nmt-referral)"
 GUID_NAMESPACE = "nmt-referral"
-
-
-class AnkiUnavailableError(NmtReferralError, RuntimeError):
-    """Anki decks need the optional extra: ``pip install "nmt-referral[anki]"``."""
-
-    def __str__(self) -> str:
-        return 'Anki decks need the "anki" extra: pip install "nmt-referral[anki]"'
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import DISCLAIMER, __version__
-from ..errors import NmtReferralError
+from ..errors import AtlasError
 from ..files import write_atomically
 
 if TYPE_CHECKING:
@@ -75,18 +75,6 @@ _VIEW_ORDER = ("front", "back", "head")
 _MARKER_HEAD = "nmt-referral atlas"
 _LISTED_FILE = re.compile(r"^[a-z0-9_-]+(/[a-z0-9_-]+)*\.(html|js|css)$")
 _KINDS = ("muscles", "regions", "conditions", "symptoms")
-
-
-class AtlasError(NmtReferralError, ValueError):
-    """The atlas cannot be written into ``path`` (not a folder, or a folder that is not an atlas)."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        self.path = path
-        self.reason = reason
-        super().__init__(path, reason)
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
 
 
 @dataclass(frozen=True)

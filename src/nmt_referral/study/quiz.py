@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from ..errors import NmtReferralError
+from ..errors import InvalidAnswerError, NmtReferralError
 
 if TYPE_CHECKING:
     import random
@@ -76,10 +76,6 @@ MAX_ANSWER = 500
 """Longest answer read, in characters."""
 QUIT = frozenset({"q", "quit"})
 DONT_KNOW = frozenset({"", "?"})
-
-
-class InvalidAnswerError(NmtReferralError, ValueError):
-    """An answer that cannot be read (an option number out of range): ask again."""
 
 
 @dataclass(frozen=True)
