@@ -125,3 +125,27 @@ def test_a_symptom_spreading_down_a_limb_belongs_to_the_limb(shipped_kb: Knowled
     arm, fingers = shipped_kb.resolve_sites("tingling running down my arm into my fingers")
     assert (arm.regions, fingers.regions) == (("arm",), ("fingers",))
     assert arm.phenomena == fingers.phenomena == ("paresthesia",)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "place"),
+    [
+        ("pain in the heel when I get up in the morning", "heel"),
+        ("hip pain lying on my side", "hip"),
+        ("earache, no infection", "ear"),
+        ("neck pain turning my head", "neck"),
+        ("knee pain climbing stairs", "knee"),
+        ("rib pain when breathing in", "rib"),
+    ],
+)
+def test_when_and_how_it_hurts_is_not_a_place(shipped_kb: KnowledgeBase, phrase: str, place: str) -> None:
+    (site,) = shipped_kb.resolve_sites(phrase)
+    plain = shipped_kb.resolve_sites(place if place != "ear" else "earache")[0]
+    assert site.regions == plain.regions and site.kind == plain.kind
+
+
+def test_a_circumstance_word_that_spreads_the_pain_is_kept() -> None:
+    from nmt_referral.phrases import without_circumstances
+
+    assert without_circumstances("tingling running down my arm") == "tingling running down my arm"
+    assert without_circumstances("when I sit my hip hurts") == "when I sit my hip hurts"  # nothing before it

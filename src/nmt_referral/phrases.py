@@ -27,6 +27,7 @@ __all__ = [
     "parse",
     "place_key",
     "protected_words",
+    "without_circumstances",
 ]
 
 SIDE_WORDS = {"left": "left", "right": "right", "lt": "left", "rt": "right", "both": None, "bilateral": None}
@@ -225,6 +226,7 @@ def parse(phrase: str, symptom_names: Iterable[str] = ()) -> list[Site]:
     name none ("numbness in the hand and wrist"); a complaint with no place is a site of its own
     ("headache and neck pain": the headache, and the neck).
     """
+    phrase = without_circumstances(phrase)
     joined, single, complaint_words = _complaint_table(tuple(symptom_names))
     if complaint_words.isdisjoint(re.findall(r"[^\W_]+", phrase.casefold())):
         joined = single = ()  # no word of any complaint name: nothing to take out
@@ -260,6 +262,27 @@ def parse(phrase: str, symptom_names: Iterable[str] = ()) -> list[Site]:
     if not sites:
         sites.append(Site(phrase.strip(), None, False, tuple(shared), ""))
     return sites
+
+
+_CIRCUMSTANCE = re.compile(
+    r"\s*,?\s*\b(?:when|whenever|while|after|before|during|if|since|because|upon|on waking|"
+    r"(?:getting|get) (?:up|out)|"
+    r"(?:lying|sitting|standing|walking|running|bending|lifting|turning|reaching|chewing|swallowing|"
+    r"breathing|sleeping|typing|driving|climbing)\b(?!\s+(?:down|up|into|to|through|across|along)\b)"
+    r"|no|not|without)\b.*$",
+    re.IGNORECASE | re.DOTALL,
+)
+"""Where a phrase goes on to say when or how it hurts ("... when I get up", "... lying on my side") or
+what it is not ("earache, no infection"): not a place."""
+
+
+def without_circumstances(phrase: str) -> str:
+    """``phrase`` up to the first word that opens a circumstance ("pain in the heel when I get up in the
+    morning" -> "pain in the heel"), unless nothing would be left before it."""
+    found = _CIRCUMSTANCE.search(phrase)
+    if found is None or not normalise_words(phrase[: found.start()]):
+        return phrase
+    return phrase[: found.start()]
 
 
 def _take_complaints(text: str, table: tuple[tuple[str, str], ...]) -> tuple[list[str], str]:
