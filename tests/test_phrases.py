@@ -136,6 +136,9 @@ def test_a_symptom_spreading_down_a_limb_belongs_to_the_limb(shipped_kb: Knowled
         ("neck pain turning my head", "neck"),
         ("knee pain climbing stairs", "knee"),
         ("rib pain when breathing in", "rib"),
+        ("lower back ache on one side", "lower back"),
+        ("sore throat feeling but not sick", "throat"),
+        ("achy hamstrings", "hamstrings"),
     ],
 )
 def test_when_and_how_it_hurts_is_not_a_place(shipped_kb: KnowledgeBase, phrase: str, place: str) -> None:
@@ -149,3 +152,9 @@ def test_a_circumstance_word_that_spreads_the_pain_is_kept() -> None:
 
     assert without_circumstances("tingling running down my arm") == "tingling running down my arm"
     assert without_circumstances("when I sit my hip hurts") == "when I sit my hip hurts"  # nothing before it
+
+
+def test_everyday_words_for_dizziness(shipped_kb: KnowledgeBase) -> None:
+    for phrase in ("dizzy", "dizzy spells", "feeling light-headed"):
+        (site,) = shipped_kb.resolve_sites(phrase)
+        assert site.phenomena == ("dizziness",), phrase

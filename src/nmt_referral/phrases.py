@@ -269,7 +269,7 @@ _CIRCUMSTANCE = re.compile(
     r"(?:getting|get) (?:up|out)|"
     r"(?:lying|sitting|standing|walking|running|bending|lifting|turning|reaching|chewing|swallowing|"
     r"breathing|sleeping|typing|driving|climbing)\b(?!\s+(?:down|up|into|to|through|across|along)\b)"
-    r"|no|not|without)\b.*$",
+    r"|no|not|without|but|on (?:one|both|either) sides?|one[- ]sided)\b.*$",
     re.IGNORECASE | re.DOTALL,
 )
 """Where a phrase goes on to say when or how it hurts ("... when I get up", "... lying on my side") or

@@ -40,6 +40,8 @@ _FILLER = frozenset(
         "painful",
         "ache",
         "aching",
+        "achy",
+        "achey",
         "hurt",
         "hurts",
         "hurting",
