@@ -250,7 +250,7 @@ def test_the_key_is_the_hash_of_the_bytes_parsed(kb_dir: Path, cache: Path, monk
     assert "epsilon" in [c.muscle.id for c in now.where("forehead")]
 
 
-def test_a_warm_start_with_nothing_changed_reads_no_source_file(
+def test_a_warm_start_with_nothing_changed_lists_and_reads_no_source_file(
     kb_dir: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from nmt_referral import cache as cache_module
@@ -265,6 +265,7 @@ def test_a_warm_start_with_nothing_changed_reads_no_source_file(
         raise AssertionError("a warm start read the source files although none changed")
 
     monkeypatch.setattr(listing, "read_sources", no_reading)
+    monkeypatch.setattr(listing, "list_files", no_reading)
     second = nmt_referral.load(kb_dir)
     assert second is not first and second.content_hash == first.content_hash
 
@@ -293,3 +294,37 @@ def test_a_change_that_keeps_size_and_modification_time_is_still_seen(
 def test_files_changed_within_the_racy_window_are_not_stamped(kb_dir: Path, cache: Path) -> None:
     nmt_referral.load(kb_dir)  # the fixture was copied a moment ago
     assert entries(cache) and not list(cache.glob("stamp-*.json"))
+
+
+def test_a_warm_start_unpacks_the_clinical_and_source_tables_only_when_used(cache: Path) -> None:
+    first = nmt_referral.load()
+    nmt_referral.clear_cache()
+    second = nmt_referral.load()
+    packed = ("clinical", "sources", "body_maps")
+    assert not any(name in vars(second) for name in packed)  # a question needs none of them
+    assert second.where("temple").results == first.where("temple").results
+    assert second.cautions("sternocleidomastoid") == first.cautions("sternocleidomastoid") != ()
+    assert second.clinical == first.clinical and second.sources == first.sources
+    assert second.body_maps == first.body_maps
+    assert all(name in vars(second) for name in packed)
+
+
+def test_a_packed_table_is_unpickled_with_the_same_allow_list(cache: Path) -> None:
+    import pickle
+
+    from nmt_referral.cache import restricted_loads
+
+    with pytest.raises(pickle.UnpicklingError):
+        restricted_loads(pickle.dumps(os.system))
+
+
+def test_a_file_added_to_a_stamped_folder_is_seen(kb_dir: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file list is taken from the stamp only while no folder changed: a new file changes its
+    folder's times, so the next load lists the folder again and reads the new file."""
+    from nmt_referral import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0)
+    nmt_referral.load(kb_dir)
+    (kb_dir / "regions" / "more.yaml").write_text("regions:\n  - id: nose\n    label: Nose\n    parent: head\n")
+    nmt_referral.clear_cache()
+    assert "nose" in nmt_referral.load(kb_dir).regions

@@ -175,3 +175,23 @@ def test_a_name_that_yaml_reads_as_a_number_or_boolean_is_refused_at_its_line(kb
     with pytest.raises(KnowledgeBaseError) as caught:
         nmt_referral.validate(kb_dir)
     assert any(p.path == str(path) and p.line == line for p in caught.value.problems), caught.value.problems
+
+
+def test_the_console_script_ends_at_once_with_everything_written(tmp_path: Path) -> None:
+    """``run`` skips the interpreter's teardown: output must be complete and files closed first, and
+    the exit code kept."""
+    big = subprocess.run(
+        [sys.executable, "-m", "nmt_referral", "muscles", "--json"], capture_output=True, timeout=120, check=False
+    )
+    assert big.returncode == 0 and len(json.loads(big.stdout)) > 100
+    out = tmp_path / "tables"
+    written = subprocess.run(
+        [sys.executable, "-m", "nmt_referral", "export", "csv", str(out)], capture_output=True, timeout=120, check=False
+    )
+    assert written.returncode == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest and all(path.stat().st_size > 0 for path in out.iterdir())
+    refused = subprocess.run(
+        [sys.executable, "-m", "nmt_referral", "where", "qwzx"], capture_output=True, timeout=120, check=False
+    )
+    assert refused.returncode == 2 and refused.stderr.startswith(b"error:")

@@ -4,10 +4,11 @@ A warm load restores the validated, indexed KnowledgeBase instead of parsing and
 
 - **Never stale.** The key covers exactly the bytes that were parsed (each source file is read once, and
   the same bytes are hashed and, on a miss, parsed), each file's relative path, the library's version
-  and code, and the Python and pydantic versions. A warm start may skip reading the files when a stamp
-  written with the key shows every file (and module) with the same size, modification and change time,
-  inode and device; the change time cannot be set back, and files changed in the last ``RACY_SECONDS``
-  are never stamped, so an edit always reaches the next load.
+  and code, and the Python and pydantic versions. A warm start may skip listing and reading the files
+  when a stamp written with the key shows every folder of the file list unchanged (modification and
+  change time, inode) and every file and module with the same size, times, inode and device; the
+  change time cannot be set back, and nothing changed in the last ``RACY_SECONDS`` is stamped, so an
+  edit, an added or a removed file always reaches the next load.
 - **Never a way in.** Entries are pickles restricted to an allow-list of this library's own record
   classes (:class:`_SafeUnpickler`): a planted entry naming any other callable is refused and rebuilt,
   so no code runs. An entry is opened once and checked on the open file: a regular file, owned by this
@@ -39,7 +40,7 @@ from typing import Any
 
 from .knowledge_base import KnowledgeBase
 
-__all__ = ["CACHE_DIR_ENV", "KEEP", "NO_CACHE_ENV", "cache_dir", "cache_key", "load_cached"]
+__all__ = ["CACHE_DIR_ENV", "KEEP", "NO_CACHE_ENV", "cache_dir", "cache_key", "load_cached", "restricted_loads"]
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ KEEP = 8
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
 """Largest cache entry read (a knowledge base 100 times the packaged one is about 70 MB)."""
 
-_FORMAT = b"nmt-referral-cache-3\n"
+_FORMAT = b"nmt-referral-cache-4\n"
 _HEADER = len(_FORMAT) + 64 + 64  # format, key (hex), SHA-256 of the payload (hex)
 
 
@@ -82,6 +83,12 @@ class _SafeUnpickler(pickle.Unpickler):
         if name in _ALLOWED.get(module, ()):
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
+
+
+def restricted_loads(data: bytes) -> Any:
+    """Unpickle ``data`` naming only the classes ``_ALLOWED`` allows (a packed table of a cached
+    knowledge base)."""
+    return _SafeUnpickler(io.BytesIO(data)).load()
 
 
 def cache_dir() -> Path | None:
@@ -203,23 +210,21 @@ def load_cached(root: Path, overlays: tuple[Path, ...]) -> KnowledgeBase:
     """The knowledge base in ``root`` (+ overlays): from the cache when possible, else built and cached.
 
     Every file is read once; the cache key is the hash of exactly those bytes, and a miss parses them.
-    A warm start skips reading when a stamp (see ``_stamp``) shows that no file changed since the key
-    was computed.
+    A warm start neither lists nor reads the files when a stamp (see ``_stamp``) shows that no folder
+    and no file changed since the key was computed.
 
     Raises:
         KnowledgeBaseError: the directory is invalid (nothing is cached for an invalid one).
     """
     from .listing import list_files, read_sources
 
-    listing = list_files(root, overlays)
     directory = cache_dir()
-    stamp = _stamp(listing.files) if directory is not None and not listing.problems else None
-    if directory is not None and stamp is not None:
-        key = _stamped_key(directory, root, overlays, stamp)
-        cached = _read(directory / f"kb-{key[:32]}.pickle", key) if key else None
-        if cached is not None:
-            cached.root = str(root)
-            return cached
+    if directory is not None:
+        warm = _from_stamp(directory, root, overlays)
+        if warm is not None:
+            return warm
+    listing = list_files(root, overlays)
+    stamp = _stamp(root, overlays, listing.files) if directory is not None and not listing.problems else None
     contents = read_sources(listing.files)
     unreadable = listing.problems or any(isinstance(data, Exception) for data in contents.values())
     if directory is None or unreadable:  # reported by read_parts with every other problem, as validate does
@@ -242,17 +247,43 @@ def load_cached(root: Path, overlays: tuple[Path, ...]) -> KnowledgeBase:
     return kb
 
 
-_STAMP_FORMAT = 1
+_STAMP_FORMAT = 2
 RACY_SECONDS = 2
-"""A file changed this recently is not stamped: a later change in the same clock tick could keep its
-size and times."""
+"""A file or folder changed this recently is not stamped: a later change in the same clock tick could
+keep its size and times."""
+
+Stamp = dict[str, Any]
 
 
-def _stamp(files: Mapping[str, Path]) -> list[list[object]] | None:
-    """Size, modification and change times, inode and device of every source file and of this library's
-    modules, with the versions the key covers: what must be unchanged for a stored key to hold. The
-    change time cannot be set back by tools that preserve modification times. None if a file cannot be
-    examined or changed too recently to be trusted."""
+def _stamp(root: Path, overlays: tuple[Path, ...], files: Mapping[str, Path]) -> Stamp | None:
+    """What must be unchanged for a stored key to hold: the versions the key covers; the modification
+    and change times and inode of every folder the file list comes from; and the size, times, inode and
+    device of every source file and of this library's modules. The change time cannot be set back by
+    tools that preserve modification times. None if something cannot be examined or changed too
+    recently to be trusted."""
+    from .listing import folders
+
+    try:
+        folder_rows = [_times(folder, dev=False) for folder in folders(root, overlays)]
+        rows = _file_rows(files)
+    except (OSError, _TooRecent):
+        return None
+    return {"folders": folder_rows, "files": {rel: str(path) for rel, path in sorted(files.items())}, "stats": rows}
+
+
+class _TooRecent(Exception):
+    """Changed within the last ``RACY_SECONDS``."""
+
+
+def _times(path: Path, *, dev: bool = True) -> list[object]:
+    info = os.stat(path)
+    if max(info.st_mtime_ns, info.st_ctime_ns) > (time.time() - RACY_SECONDS) * 1e9:
+        raise _TooRecent(path)
+    row: list[object] = [str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+    return [*row, info.st_dev] if dev else row
+
+
+def _file_rows(files: Mapping[str, Path]) -> list[list[object]]:
     import pydantic
     import pydantic_core
 
@@ -260,15 +291,7 @@ def _stamp(files: Mapping[str, Path]) -> list[list[object]] | None:
 
     rows: list[list[object]] = [[__version__, sys.version, pydantic.VERSION, pydantic_core.__version__]]
     modules = {f"<code>/{m.name}": m for m in Path(__file__).parent.glob("*.py")}
-    recent = (time.time() - RACY_SECONDS) * 1e9
-    try:
-        for rel, path in sorted({**files, **modules}.items()):
-            info = os.stat(path)
-            if max(info.st_mtime_ns, info.st_ctime_ns) > recent:
-                return None
-            rows.append([rel, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev])
-    except OSError:
-        return None
+    rows.extend([rel, *_times(path)[1:]] for rel, path in sorted({**files, **modules}.items()))
     return rows
 
 
@@ -277,25 +300,36 @@ def _stamp_path(directory: Path, root: Path, overlays: tuple[Path, ...]) -> Path
     return directory / f"stamp-{hashlib.sha256(where.encode()).hexdigest()[:32]}.json"
 
 
-def _stamped_key(directory: Path, root: Path, overlays: tuple[Path, ...], stamp: list[list[object]]) -> str | None:
-    """The cache key stored with an identical stamp for these directories, else None."""
+def _from_stamp(directory: Path, root: Path, overlays: tuple[Path, ...]) -> KnowledgeBase | None:
+    """The cached knowledge base, when the stamp stored for these directories still holds: no folder
+    changed (so the file list is the stored one) and no file or module changed."""
     handle = _open_trusted(_stamp_path(directory, root, overlays))
     if handle is None:
         return None
     try:
         with handle:
             stored = json.loads(handle.read(MAX_ENTRY_BYTES))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(stored, dict) or stored.get("format") != _STAMP_FORMAT or stored.get("files") != stamp:
+        if not isinstance(stored, dict) or stored.get("format") != _STAMP_FORMAT:
+            return None
+        from .listing import folders
+
+        if stored.get("folders") != [_times(folder, dev=False) for folder in folders(root, overlays)]:
+            return None
+        files = {str(rel): Path(path) for rel, path in stored["files"].items()}
+        if stored.get("stats") != _file_rows(files):
+            return None
+    except (OSError, ValueError, TypeError, AttributeError, KeyError, _TooRecent):
         return None
     key = stored.get("key")
-    return key if isinstance(key, str) and len(key) == 64 else None
+    kb = _read(directory / f"kb-{key[:32]}.pickle", key) if isinstance(key, str) and len(key) == 64 else None
+    if kb is not None:
+        kb.root = str(root)
+    return kb
 
 
-def _write_stamp(directory: Path, root: Path, overlays: tuple[Path, ...], stamp: list[list[object]], key: str) -> None:
+def _write_stamp(directory: Path, root: Path, overlays: tuple[Path, ...], stamp: Stamp, key: str) -> None:
     path = _stamp_path(directory, root, overlays)
     try:
-        _write_private(path, json.dumps({"format": _STAMP_FORMAT, "key": key, "files": stamp}).encode())
+        _write_private(path, json.dumps({"format": _STAMP_FORMAT, "key": key, **stamp}).encode())
     except OSError as exc:  # the cache is an optimisation only
         log.debug("cannot write cache stamp %s: %s", path, exc)

@@ -41,6 +41,9 @@ __all__ = ["GUIDE_WEIGHT", "KnowledgeBase", "ZoneHit"]
 _IDENTIFIER_TABLES = {"muscle": "muscles", "region": "regions", "condition": "conditions", "phenomenon": "phenomena"}
 """Record kind (as in LocationResolution) -> its table in ``identifiers.yaml``."""
 
+_PACKED_TABLES = ("clinical", "sources", "body_maps")
+"""Tables a cached copy keeps packed until first used: a question needs none of them (a warm start
+unpickles about 40% fewer records)."""
 _PUBLIC_TABLES = (
     "body_maps",
     "groups",
@@ -103,6 +106,11 @@ class KnowledgeBase:
         self.postures: Mapping[str, Posture] = MappingProxyType(dict(parts.postures))
         self.groups: Mapping[str, MuscleGroup] = MappingProxyType(dict(parts.groups))
         self.body_maps: Mapping[str, BodyMap] = MappingProxyType(dict(sorted(parts.body_maps.items())))
+        self._cautions = {
+            muscle_id: tuple(site.site for site in clinical.endangerment_sites)
+            for muscle_id, clinical in parts.clinical.items()
+            if clinical.endangerment_sites
+        }
         self._identifiers = {kind: dict(table) for kind, table in parts.identifiers.items()}
         by_anatomy: dict[str, list[str]] = {}
         for muscle_id, ids in parts.identifiers.get("muscles", {}).items():
@@ -188,6 +196,14 @@ class KnowledgeBase:
         state["_single_rankings"] = {}
         state["_posture_hits"] = {}
         state["_near"] = {}
+        state["_region_hits"] = {}  # about 0.3 ms a region when first asked: cheaper than unpickling all
+        import pickle
+
+        packed = dict(self.__dict__.get("_packed", {}))
+        for name in _PACKED_TABLES:
+            if name in state:
+                packed[name] = pickle.dumps(state.pop(name), protocol=pickle.HIGHEST_PROTOCOL)
+        state["_packed"] = packed
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -203,7 +219,20 @@ class KnowledgeBase:
         state.setdefault("_symptom_names", None)
         self.__dict__.update(state)
         for name in _PUBLIC_TABLES:
-            setattr(self, name, MappingProxyType(state[name]))  # type: ignore[arg-type]
+            if name in state:  # a packed table is restored on first use (``__getattr__``)
+                setattr(self, name, MappingProxyType(state[name]))  # type: ignore[arg-type]
+
+    if not TYPE_CHECKING:  # for the type checker every table is a plain attribute
+
+        def __getattr__(self, name: str) -> Any:
+            packed = self.__dict__.get("_packed", {})
+            if name not in _PACKED_TABLES or name not in packed:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            from .cache import restricted_loads
+
+            table = MappingProxyType(restricted_loads(packed[name]))
+            setattr(self, name, table)
+            return table
 
     def prepare(self) -> None:
         """Build every lazy index now (name tables, region hits), e.g. before caching the object."""
@@ -566,8 +595,7 @@ class KnowledgeBase:
 
     def cautions(self, muscle_id: str) -> tuple[str, ...]:
         """The endangerment sites of a muscle, by name (for a one-line warning in results)."""
-        clinical = self.clinical.get(muscle_id)
-        return tuple(site.site for site in clinical.endangerment_sites) if clinical else ()
+        return self._cautions.get(muscle_id, ())
 
     def search_muscles(self, text: str, *, limit: int = 10) -> list[tuple[Muscle, float]]:
         """Muscles whose names resemble ``text``, best first, with a 0-100 score.

@@ -17,6 +17,7 @@ __all__ = [
     "Listing",
     "content_hash",
     "data_dir_from_env",
+    "folders",
     "list_files",
     "packaged_data_dir",
     "read_sources",
@@ -38,6 +39,18 @@ VOCABULARIES = (
     "groups",
 )
 """The vocabularies: each a ``<name>.yaml`` file or a ``<name>/`` folder of them."""
+DATA_FOLDERS = ("muscles", "patterns", "clinical", "bodymaps", "patches")
+"""Folders of per-record files."""
+
+
+def folders(root: Path, overlays: Sequence[Path] = ()) -> list[Path]:
+    """Every directory whose entries make up the knowledge base's file list (the roots and their
+    existing vocabulary and data folders): unchanged directories mean an unchanged list of files."""
+    found: list[Path] = []
+    for directory in (root, *overlays):
+        found.append(directory)
+        found.extend(directory / name for name in (*VOCABULARIES, *DATA_FOLDERS) if (directory / name).is_dir())
+    return found
 
 
 def _problem(problems: list[Problem], path: str, line: int, message: str) -> None:
@@ -76,7 +89,7 @@ def _list_files(root: Path, problems: list[Problem], skipped: list[str]) -> dict
             found[f"{name}/{item}"] = root / name / item
     if _exists(root / "identifiers.yaml"):
         found["identifiers.yaml"] = root / "identifiers.yaml"
-    for folder_name in ("muscles", "patterns", "clinical", "bodymaps", "patches"):
+    for folder_name in DATA_FOLDERS:
         for item in _folder_entries(root / folder_name, problems, skipped, root):
             found[f"{folder_name}/{item}"] = root / folder_name / item
     if len(found) > MAX_FILES:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typer.core import TyperCommand
 
 from . import admin, atlas, browse, pictures, query, quiz, shell
-from .app import EXIT_INVALID_KB, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE, app, main
+from .app import EXIT_INVALID_KB, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE, app, main, run
 from .helptext import Command, summary
 
 _ORDER = (
@@ -62,5 +62,6 @@ __all__ = [
     "pictures",
     "query",
     "quiz",
+    "run",
     "shell",
 ]

@@ -211,6 +211,26 @@ def main() -> None:
         sys.exit(EXIT_OUTPUT)
 
 
+def run() -> NoReturn:
+    """The console script: ``main()``, then the process ends at once. Everything it wrote is flushed
+    and closed by then, so the interpreter's teardown (freeing every module, class and record, about
+    a sixth of a short command's time) is skipped. A bug's traceback still ends the normal way."""
+    try:
+        main()
+        code: int = EXIT_OK
+    except SystemExit as done:
+        if isinstance(done.code, str):
+            with contextlib.suppress(OSError):
+                sys.stderr.write(done.code + "\n")
+        code = done.code if isinstance(done.code, int) else EXIT_OK if done.code is None else EXIT_OUTPUT
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            code = code or EXIT_OUTPUT
+    os._exit(code)
+
+
 def _build_only_the_command_asked(arguments: list[str]) -> None:
     """Drop the other commands before typer builds the program: building every command's parameters
     costs start-up time that one question does not need. The full program is kept for help, for shell
