@@ -27,7 +27,6 @@ import contextlib
 import hashlib
 import io
 import json
-import logging
 import os
 import pickle
 import stat
@@ -42,7 +41,13 @@ from .knowledge_base import KnowledgeBase
 
 __all__ = ["CACHE_DIR_ENV", "KEEP", "NO_CACHE_ENV", "cache_dir", "cache_key", "load_cached", "restricted_loads"]
 
-log = logging.getLogger(__name__)
+
+def _log(level: str, message: str, *args: object) -> None:
+    """Log through ``logging`` (imported only when there is something to say: a warm start has not)."""
+    import logging
+
+    getattr(logging.getLogger(__name__), level)(message, *args)
+
 
 NO_CACHE_ENV = "NMT_REFERRAL_NO_CACHE"
 CACHE_DIR_ENV = "NMT_REFERRAL_CACHE_DIR"
@@ -51,7 +56,7 @@ KEEP = 8
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
 """Largest cache entry read (a knowledge base 100 times the packaged one is about 70 MB)."""
 
-_FORMAT = b"nmt-referral-cache-4\n"
+_FORMAT = b"nmt-referral-cache-5\n"
 _HEADER = len(_FORMAT) + 64 + 64  # format, key (hex), SHA-256 of the payload (hex)
 
 
@@ -136,7 +141,7 @@ def _open_trusted(path: Path) -> io.BufferedReader | None:
         trusted = trusted and info.st_uid == os.getuid() and not info.st_mode & 0o022
     if not trusted:
         handle.close()
-        log.warning("ignoring cache entry %s: not a regular file owned by this user and writable only by it", path)
+        _log("warning", "ignoring cache entry %s: not a regular file owned by this user and writable only by it", path)
         return None
     return handle
 
@@ -154,11 +159,11 @@ def _read(path: Path, key: str) -> KnowledgeBase | None:
         checksum = data[len(_FORMAT) + 64 : _HEADER].decode("ascii")
         payload = memoryview(data)[_HEADER:]
         if stored_key != key or hashlib.sha256(payload).hexdigest() != checksum:
-            log.debug("ignoring cache entry %s: key or checksum differs", path)
+            _log("debug", "ignoring cache entry %s: key or checksum differs", path)
             return None
         kb = _SafeUnpickler(io.BytesIO(payload)).load()
     except Exception as exc:  # any corrupt, foreign or hostile entry: rebuild
-        log.debug("ignoring unreadable cache entry %s: %s", path, exc)
+        _log("debug", "ignoring unreadable cache entry %s: %s", path, exc)
         return None
     if not isinstance(kb, KnowledgeBase):
         return None
@@ -175,7 +180,7 @@ def _write(directory: Path, path: Path, key: str, kb: KnowledgeBase) -> None:
         _write_private(path, header + payload)
         _evict(directory, keep=path)
     except Exception as exc:  # read-only or full disk: the cache is an optimisation only
-        log.debug("cannot write cache entry %s: %s", path, exc)
+        _log("debug", "cannot write cache entry %s: %s", path, exc)
 
 
 def _write_private(path: Path, content: bytes) -> None:
@@ -332,4 +337,4 @@ def _write_stamp(directory: Path, root: Path, overlays: tuple[Path, ...], stamp:
     try:
         _write_private(path, json.dumps({"format": _STAMP_FORMAT, "key": key, **stamp}).encode())
     except OSError as exc:  # the cache is an optimisation only
-        log.debug("cannot write cache stamp %s: %s", path, exc)
+        _log("debug", "cannot write cache stamp %s: %s", path, exc)

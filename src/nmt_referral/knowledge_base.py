@@ -106,6 +106,10 @@ class KnowledgeBase:
         self.postures: Mapping[str, Posture] = MappingProxyType(dict(parts.postures))
         self.groups: Mapping[str, MuscleGroup] = MappingProxyType(dict(parts.groups))
         self.body_maps: Mapping[str, BodyMap] = MappingProxyType(dict(sorted(parts.body_maps.items())))
+        self._guide_weights = {
+            guide.id: GUIDE_WEIGHT[parts.sources[guide.source].kind] for guide in parts.guides.values()
+        }
+        """Each pain guide's weight by its source's kind: a ranking needs no source record."""
         self._cautions = {
             muscle_id: tuple(site.site for site in clinical.endangerment_sites)
             for muscle_id, clinical in parts.clinical.items()
@@ -196,7 +200,8 @@ class KnowledgeBase:
         state["_single_rankings"] = {}
         state["_posture_hits"] = {}
         state["_near"] = {}
-        state["_region_hits"] = {}  # about 0.3 ms a region when first asked: cheaper than unpickling all
+        for memo in ("_region_hits", "_guide_ranks", "_red_flags_at"):
+            state[memo] = {}  # built for a region when first asked: cheaper than unpickling them all
         import pickle
 
         packed = dict(self.__dict__.get("_packed", {}))
@@ -386,7 +391,7 @@ class KnowledgeBase:
         scale = 0.0
         for guide_id in guide_ids:
             guide = self.guides[guide_id]
-            weight = GUIDE_WEIGHT[self.sources[guide.source].kind]
+            weight = self._guide_weights[guide_id]
             scale += weight
             for position, muscle_id in enumerate(guide.muscles, start=1):
                 likelihood[muscle_id] = likelihood.get(muscle_id, 0.0) + weight / position

@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import KnowledgeBaseError, Problem
 
@@ -152,8 +152,7 @@ def _check_root(root: Path) -> None:
         raise KnowledgeBaseError(str(root), [Problem(str(root), 0, problem)])
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(NamedTuple):
     """The files of a knowledge base (overlays included), the files skipped and the problems met."""
 
     files: dict[str, Path]

@@ -143,13 +143,22 @@ _FILLER = frozenset(
 )
 """Words dropped from a place phrase, beyond the filler words ``text.normalise`` already drops."""
 
-_CONJUNCTION = re.compile(
-    r"\s*(,|;|&|\+|/|\band\b|\bplus\b|\bas well as\b|\b(?:radiat|spread|shoot|go|travel|run|mov|extend)\w*"
-    r"\s+(?:down|up|into|to|through|across|along)\b|\b(?:down|into)\s+(?=(?:the|my|into|to)\b))\s*",
-    re.IGNORECASE,
-)
-_LIST_SEPARATOR = re.compile(r",|;|&|\+|/|and|plus|as well as", re.IGNORECASE)
-"""Separators that list sites; the others say that pain spreads on from one site to the next."""
+
+@lru_cache(maxsize=1)
+def _conjunction() -> re.Pattern[str]:
+    """Conjunctions and spreading words that separate sites (compiled on first use)."""
+    return re.compile(
+        r"\s*(,|;|&|\+|/|\band\b|\bplus\b|\bas well as\b|\b(?:radiat|spread|shoot|go|travel|run|mov|extend)\w*"
+        r"\s+(?:down|up|into|to|through|across|along)\b|\b(?:down|into)\s+(?=(?:the|my|into|to)\b))\s*",
+        re.IGNORECASE,
+    )
+
+
+@lru_cache(maxsize=1)
+def _list_separator() -> re.Pattern[str]:
+    """Separators that list sites; the others say that pain spreads on from one site to the next."""
+    return re.compile(r",|;|&|\+|/|and|plus|as well as", re.IGNORECASE)
+
 
 ORIENTATION: dict[str, tuple[str, ...]] = {
     "outer": ("lateral", "outside", "side"),
@@ -235,11 +244,11 @@ def parse(phrase: str, symptom_names: Iterable[str] = ()) -> list[Site]:
     shared_side: str | None = None
     shared_sided = False
     carried = shared
-    pieces = _CONJUNCTION.split(rest)  # part, separator, part, separator, ..., part
+    pieces = _conjunction().split(rest)  # part, separator, part, separator, ..., part
     pending: list[str] = []  # complaints of a placeless part that spreads on ("numbness down the leg")
     for index in range(0, len(pieces), 2):
         part = pieces[index]
-        spreads_on = index + 1 < len(pieces) and not _LIST_SEPARATOR.fullmatch(pieces[index + 1].strip())
+        spreads_on = index + 1 < len(pieces) and not _list_separator().fullmatch(pieces[index + 1].strip())
         own, part_rest = _take_complaints(part, single)
         own = [*pending, *own]
         pending = []
@@ -264,22 +273,24 @@ def parse(phrase: str, symptom_names: Iterable[str] = ()) -> list[Site]:
     return sites
 
 
-_CIRCUMSTANCE = re.compile(
-    r"\s*,?\s*\b(?:when|whenever|while|after|before|during|if|since|because|upon|on waking|"
-    r"(?:getting|get) (?:up|out)|"
-    r"(?:lying|sitting|standing|walking|running|bending|lifting|turning|reaching|chewing|swallowing|"
-    r"breathing|sleeping|typing|driving|climbing)\b(?!\s+(?:down|up|into|to|through|across|along)\b)"
-    r"|no|not|without|but|on (?:one|both|either) sides?|one[- ]sided)\b.*$",
-    re.IGNORECASE | re.DOTALL,
-)
-"""Where a phrase goes on to say when or how it hurts ("... when I get up", "... lying on my side") or
-what it is not ("earache, no infection"): not a place."""
+@lru_cache(maxsize=1)
+def _circumstance() -> re.Pattern[str]:
+    """Where a phrase goes on to say when or how it hurts ("... when I get up", "... lying on my side") or
+    what it is not ("earache, no infection"): not a place. Compiled on first use."""
+    return re.compile(
+        r"\s*,?\s*\b(?:when|whenever|while|after|before|during|if|since|because|upon|on waking|"
+        r"(?:getting|get) (?:up|out)|"
+        r"(?:lying|sitting|standing|walking|running|bending|lifting|turning|reaching|chewing|swallowing|"
+        r"breathing|sleeping|typing|driving|climbing)\b(?!\s+(?:down|up|into|to|through|across|along)\b)"
+        r"|no|not|without|but|on (?:one|both|either) sides?|one[- ]sided)\b.*$",
+        re.IGNORECASE | re.DOTALL,
+    )
 
 
 def without_circumstances(phrase: str) -> str:
     """``phrase`` up to the first word that opens a circumstance ("pain in the heel when I get up in the
     morning" -> "pain in the heel"), unless nothing would be left before it."""
-    found = _CIRCUMSTANCE.search(phrase)
+    found = _circumstance().search(phrase)
     if found is None or not normalise_words(phrase[: found.start()]):
         return phrase
     return phrase[: found.start()]
@@ -310,7 +321,7 @@ def _complaint_table(symptom_names: tuple[str, ...]) -> tuple[_Complaints, _Comp
     others; and every word of them (a phrase sharing none has no complaint to take out)."""
     names = sorted({*COMPLAINTS, *symptom_names}, key=lambda name: (-len(name), name))
     table = tuple((name, name.casefold()) for name in names)
-    joined = tuple(entry for entry in table if _CONJUNCTION.search(entry[0]))
+    joined = tuple(entry for entry in table if _conjunction().search(entry[0]))
     single = tuple(entry for entry in table if entry not in joined)
     words = frozenset(word for _name, key in table for word in re.findall(r"[^\W_]+", key))
     return joined, single, words
