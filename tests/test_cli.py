@@ -260,3 +260,25 @@ def test_brief_is_one_line_per_muscle_with_the_red_flags_first() -> None:
         assert candidate.muscle.name in row and f"{candidate.score:.2f}" in row and "->" in row
     rest = out[len(flags) + 1 + len(result.results) :]
     assert all(line.startswith(("Group: ", "(")) for line in rest), rest  # groups named, then "N more"
+
+
+def test_a_question_loads_only_its_command_module_and_no_parser() -> None:
+    """Start-up: `where` imports the query commands, not the others, and a warm start parses no YAML."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, io, contextlib\n"
+        "sys.argv = ['nmt-referral', 'where', 'temple', '--json']\n"
+        "from nmt_referral.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n        main()\n    except SystemExit:\n        pass\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    for _ in range(2):  # the first run may build the cache entry
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    loaded = set(done.stdout.split())
+    assert "nmt_referral.cli.query" in loaded
+    others = {"nmt_referral.cli.admin", "nmt_referral.cli.atlas", "nmt_referral.cli.quiz", "nmt_referral.cli.shell"}
+    assert not loaded & others
+    assert "yaml" not in loaded and "nmt_referral.loader" not in loaded

@@ -9,7 +9,7 @@ import typer
 
 from ..errors import InvalidQueryError, KnowledgeBaseError, NmtReferralError
 from . import completion
-from .app import (
+from .base import (
     EXIT_INVALID_KB,
     EXIT_OUTPUT,
     DataOption,

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..errors import NmtReferralError
-from .app import (
+from .base import (
     EXIT_OUTPUT,
     DataOption,
     OverlayOption,

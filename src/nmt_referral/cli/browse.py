@@ -10,7 +10,7 @@ import typer
 from ..errors import InvalidQueryError, NmtReferralError, UnknownSourceError
 from ..models import AREAS
 from . import completion
-from .app import (
+from .base import (
     DataOption,
     JsonOption,
     NoColorOption,

@@ -10,7 +10,7 @@ import typer
 from ..errors import NmtReferralError
 from ..files import write_atomically
 from . import completion
-from .app import (
+from .base import (
     DataOption,
     OverlayOption,
     _echo,

@@ -11,7 +11,7 @@ import typer
 from .. import DISCLAIMER
 from ..errors import InvalidQueryError, NmtReferralError
 from . import completion
-from .app import (
+from .base import (
     EXIT_USAGE,
     DataOption,
     JsonOption,

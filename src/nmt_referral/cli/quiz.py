@@ -11,7 +11,7 @@ import typer
 from ..errors import InvalidQueryError
 from ..models import AREAS
 from . import completion
-from .app import DataOption, OverlayOption, _echo, _fail, _load, app
+from .base import DataOption, OverlayOption, _echo, _fail, _load, app
 
 if TYPE_CHECKING:
     from ..knowledge_base import KnowledgeBase

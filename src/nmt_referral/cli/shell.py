@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from . import completion
-from .app import EXIT_OK, DataOption, OverlayOption, _echo, _load, app
+from .base import EXIT_OK, DataOption, OverlayOption, _echo, _load, app
 
 PROMPT = "nmt-referral> "
 HISTORY_LENGTH = 1000
@@ -79,7 +79,9 @@ def _run_in_process(arguments: list[str], program: list[Any] = []) -> int:  # no
     """Run the app on ``arguments`` without leaving the process: exits and usage errors become codes.
     The program (typer's click command) is built on the first line and reused."""
     if not program:
-        program.append(typer.main.get_command(app))
+        from . import load_commands
+
+        program.append(typer.main.get_command(load_commands()))
     command = program[0]
     try:
         code = command.main(arguments, prog_name="nmt-referral", standalone_mode=False)

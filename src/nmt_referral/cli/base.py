@@ -194,7 +194,7 @@ def _load(data: Path | None, overlays: list[Path] | None) -> KnowledgeBase:
 def main() -> None:
     """Console-script entry point. Output that cannot be written ends with exit code 1 and no traceback:
     a full disk with one line on stderr, a closed pipe silently."""
-    _build_only_the_command_asked(sys.argv[1:])
+    everything = list(_load_the_commands_asked(sys.argv[1:]))
     try:
         try:
             if "--json" in sys.argv[1:]:
@@ -202,6 +202,7 @@ def main() -> None:
             else:
                 app(prog_name="nmt-referral")
         finally:
+            app.registered_commands[:] = everything
             sys.stdout.flush()
     except OSError as error:
         _silence_stdout()
@@ -231,16 +232,20 @@ def run() -> NoReturn:
     os._exit(code)
 
 
-def _build_only_the_command_asked(arguments: list[str]) -> None:
-    """Drop the other commands before typer builds the program: building every command's parameters
-    costs start-up time that one question does not need. The full program is kept for help, for shell
-    completion and when the first word is not a command."""
+def _load_the_commands_asked(arguments: list[str]) -> list[typer.models.CommandInfo]:
+    """Load only the module of the command asked, and register only that command while typer builds
+    the program: building every command's parameters costs start-up time that one question does not
+    need. Everything is loaded for help, for shell completion, for the shell (it runs the others) and
+    when the first word is not a command. Returns the commands registered before the narrowing."""
+    from . import COMMAND_MODULES, load_commands
+
     completing = any(name.endswith("_COMPLETE") for name in os.environ)
-    if not arguments or completing or arguments[0].startswith("-"):
-        return
-    asked = [c for c in app.registered_commands if (c.name or getattr(c.callback, "__name__", "")) == arguments[0]]
-    if asked and arguments[0] != "shell":  # the shell runs the others
-        app.registered_commands[:] = asked
+    first = arguments[0] if arguments else ""
+    if completing or first not in COMMAND_MODULES or first == "shell":
+        return list(load_commands().registered_commands)
+    loaded = list(load_commands([first]).registered_commands)
+    app.registered_commands[:] = [c for c in loaded if (c.name or getattr(c.callback, "__name__", "")) == first]
+    return loaded
 
 
 def _run_json_errors() -> None:
