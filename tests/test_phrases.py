@@ -139,6 +139,8 @@ def test_a_symptom_spreading_down_a_limb_belongs_to_the_limb(shipped_kb: Knowled
         ("lower back ache on one side", "lower back"),
         ("sore throat feeling but not sick", "throat"),
         ("achy hamstrings", "hamstrings"),
+        ("my lower back is killing me", "lower back"),
+        ("pain behind my kneecap", "kneecap"),
     ],
 )
 def test_when_and_how_it_hurts_is_not_a_place(shipped_kb: KnowledgeBase, phrase: str, place: str) -> None:

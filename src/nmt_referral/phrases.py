@@ -139,6 +139,13 @@ _FILLER = frozenset(
         "nearby",
         "close",
         "next",
+        "killing",
+        "kills",
+        "me",
+        "bad",
+        "badly",
+        "terrible",
+        "awful",
     ]
 )
 """Words dropped from a place phrase, beyond the filler words ``text.normalise`` already drops."""
