@@ -160,3 +160,17 @@ def test_everyday_words_for_dizziness(shipped_kb: KnowledgeBase) -> None:
     for phrase in ("dizzy", "dizzy spells", "feeling light-headed"):
         (site,) = shipped_kb.resolve_sites(phrase)
         assert site.phenomena == ("dizziness",), phrase
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("wirst", "wrist"), ("hnad pain", "hand"), ("pain in my kene", "knee")])
+def test_two_swapped_letters_are_corrected(shipped_kb: KnowledgeBase, typed: str, meant: str) -> None:
+    (site,) = shipped_kb.resolve_sites(typed)
+    assert site.regions == shipped_kb.resolve_sites(meant)[0].regions and site.method == "fuzzy"
+
+
+def test_a_swap_that_could_be_two_words_is_not_guessed() -> None:
+    from nmt_referral.names import transposed
+
+    assert transposed("wirst", {"wrist", "waist"}) == "wrist"
+    assert transposed("abcd", {"bacd", "abdc"}) is None  # two readings: no guess
+    assert transposed("hte", {"the"}) is None  # too short to trust

@@ -173,7 +173,8 @@ def _resolve_site(kb: KnowledgeBase, phrase: str, site: Site, default_side: Body
     if hit is None:
         hit = _without_extra_words(kb, key)
     if hit is None:  # misspelt words corrected one by one ("behnd the knee"), then the same steps
-        fixed = names.corrected(key, _CORRECTABLE) if " " in key else key  # one word: fuzzy matching's job
+        # one word is fuzzy matching's job, but for a swap of two letters ("wirst"), which it refuses
+        fixed = names.corrected(key, _CORRECTABLE) if " " in key else (names.unswapped(key, _CORRECTABLE) or key)
         if fixed != key:
             words = fixed.split()
             sides = [SIDE_WORDS[w] for w in words if w in SIDE_WORDS]

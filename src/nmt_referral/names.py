@@ -40,8 +40,27 @@ RESEMBLES_SCORE = 85.0
 
 
 def resembles(word: str, vocabulary: Collection[str], *, cutoff: float = RESEMBLES_SCORE) -> bool:
-    """Whether ``word`` is in ``vocabulary`` or close to one of its words (edit ratio >= ``cutoff``)."""
-    return word in vocabulary or bool(similar_words(word, vocabulary, cutoff=cutoff))
+    """Whether ``word`` is in ``vocabulary``, close to one of its words (edit ratio >= ``cutoff``) or
+    one of them with two neighbouring letters swapped ("wirst")."""
+    return (
+        word in vocabulary
+        or bool(similar_words(word, vocabulary, cutoff=cutoff))
+        or transposed(word, vocabulary) is not None
+    )
+
+
+def transposed(word: str, vocabulary: Collection[str]) -> str | None:
+    """The one word of ``vocabulary`` that ``word`` spells with two neighbouring letters swapped
+    ("wirst" -> "wrist", "hnad" -> "hand"), for words of four letters or more; None if none or several.
+    A swap costs two edits in the edit ratio, which is why the ratio alone refuses these."""
+    if len(word) < 4:
+        return None
+    found = {
+        swapped
+        for i in range(len(word) - 1)
+        if word[i] != word[i + 1] and (swapped := word[:i] + word[i + 1] + word[i] + word[i + 2 :]) in vocabulary
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def similar_words(word: str, vocabulary: Collection[str], *, cutoff: float = RESEMBLES_SCORE) -> list[str]:
@@ -93,6 +112,7 @@ class NameIndex(Generic[T]):
         self._words: dict[str, tuple[int, ...]] | None = None  # word -> positions in _keys, on demand
         self._vocabulary: list[str] = []
         self._corrections: dict[tuple[str, ...], list[str]] = {}  # extra words -> vocabulary with them
+        self._correction_sets: dict[tuple[str, ...], frozenset[str]] = {}
 
     def __len__(self) -> int:
         return len(self._exact)
@@ -148,11 +168,32 @@ class NameIndex(Generic[T]):
             # the best, if clearly best; an ``extra`` word (an orientation) wins a near tie
             near = [choice for choice, score, _ in found if found[0][1] - score < MARGIN]
             preferred = [choice for choice in near if choice in extra]
-            if len(near) == 1 or len(preferred) == 1:
+            swapped = transposed(word, self._vocabulary_set(key_extra, vocabulary))
+            if swapped is not None and not found:
+                fixed.append(swapped)
+            elif len(near) == 1 or len(preferred) == 1:
                 fixed.append(preferred[0] if preferred else near[0])
             else:
                 fixed.append(word)
         return " ".join(fixed)
+
+    def unswapped(self, word: str, extra: Collection[str] = ()) -> str | None:
+        """The word of the names (or of ``extra``) that ``word`` spells with two neighbouring letters
+        swapped, if exactly one ("wirst" -> "wrist"); see :func:`transposed`."""
+        if word in self._words_table() or word in extra:
+            return None
+        key_extra = tuple(sorted(extra))
+        vocabulary = self._corrections.get(key_extra)
+        if vocabulary is None:
+            vocabulary = self._corrections[key_extra] = sorted(set(self._vocabulary).union(extra))
+        return transposed(word, self._vocabulary_set(key_extra, vocabulary))
+
+    def _vocabulary_set(self, key: tuple[str, ...], vocabulary: list[str]) -> frozenset[str]:
+        sets: dict[tuple[str, ...], frozenset[str]] = self.__dict__.setdefault("_correction_sets", {})
+        found = sets.get(key)
+        if found is None:
+            found = sets[key] = frozenset(vocabulary)
+        return found
 
     def _words_table(self) -> dict[str, tuple[int, ...]]:
         """Word -> positions (in the sorted names) of the names containing it; built on first use."""

@@ -56,6 +56,7 @@ _IRREGULAR = {
     "teeth": "tooth",
     "feet": "foot",
     "calves": "calf",
+    "calve": "calf",
     "halves": "half",
     "vertebrae": "vertebra",
     "phalanges": "phalanx",
