@@ -124,11 +124,10 @@ def resolve_sites(kb: KnowledgeBase, text: str, *, side: BodySide | None = None)
     names = kb.location_names()
     phrase_side: BodySide | None
     phrase_side, rest = cast("tuple[BodySide | None, str]", side_prefix(phrase))
-    hit = names.exact(rest)
-    if hit is None and phrase_side is not None:  # "left" may belong to the name itself
-        whole = names.exact(phrase)
-        if whole is not None:
-            hit, phrase_side, rest = whole, None, phrase
+    whole = names.exact(phrase) if phrase_side is not None else None  # "l-spine": the side word is the name's
+    hit = whole if whole is not None else names.exact(rest)
+    if whole is not None:
+        phrase_side, rest = None, phrase
     if hit is not None:
         return [_resolution(kb, phrase, phrase, phrase_side or default_side, hit, hit.method, ())]
     sites = parse(phrase, kb.symptom_names())
