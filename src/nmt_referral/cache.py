@@ -307,7 +307,7 @@ def _stamp_path(directory: Path, root: Path, overlays: tuple[Path, ...]) -> Path
 
 def _from_stamp(directory: Path, root: Path, overlays: tuple[Path, ...]) -> KnowledgeBase | None:
     """The cached knowledge base, when the stamp stored for these directories still holds: no folder
-    changed (so the file list is the stored one) and no file or module changed."""
+    it recorded changed (so the file list is the stored one) and no file or module changed."""
     handle = _open_trusted(_stamp_path(directory, root, overlays))
     if handle is None:
         return None
@@ -316,9 +316,9 @@ def _from_stamp(directory: Path, root: Path, overlays: tuple[Path, ...]) -> Know
             stored = json.loads(handle.read(MAX_ENTRY_BYTES))
         if not isinstance(stored, dict) or stored.get("format") != _STAMP_FORMAT:
             return None
-        from .listing import folders
-
-        if stored.get("folders") != [_times(folder, dev=False) for folder in folders(root, overlays)]:
+        # a file added to or removed from a folder (or a folder to the root) changes that folder's times
+        folder_rows = stored["folders"]
+        if not folder_rows or folder_rows != [_times(Path(row[0]), dev=False) for row in folder_rows]:
             return None
         files = {str(rel): Path(path) for rel, path in stored["files"].items()}
         if stored.get("stats") != _file_rows(files):

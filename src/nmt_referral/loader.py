@@ -16,7 +16,6 @@ from pydantic import BaseModel, ValidationError
 from .errors import KnowledgeBaseError, Problem
 from .listing import (
     ENV_VAR,
-    VOCABULARIES,
     Listing,
     content_hash,
     data_dir_from_env,
@@ -48,8 +47,6 @@ from .models import (
     TriggerPoint,
 )
 from .text import normalise
-
-_VOCABULARIES = VOCABULARIES
 
 __all__ = [
     "ENV_VAR",

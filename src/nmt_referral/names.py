@@ -111,8 +111,7 @@ class NameIndex(Generic[T]):
         self._keys: list[str] = sorted(self._exact)
         self._words: dict[str, tuple[int, ...]] | None = None  # word -> positions in _keys, on demand
         self._vocabulary: list[str] = []
-        self._corrections: dict[tuple[str, ...], list[str]] = {}  # extra words -> vocabulary with them
-        self._correction_sets: dict[tuple[str, ...], frozenset[str]] = {}
+        self._corrections: dict[tuple[str, ...], tuple[list[str], frozenset[str]]] = {}  # extra -> vocabulary
 
     def __len__(self) -> int:
         return len(self._exact)
@@ -155,10 +154,7 @@ class NameIndex(Generic[T]):
         from rapidfuzz import fuzz, process
 
         table = self._words_table()
-        key_extra = tuple(sorted(extra))
-        vocabulary = self._corrections.get(key_extra)
-        if vocabulary is None:
-            vocabulary = self._corrections[key_extra] = sorted(set(self._vocabulary).union(extra))
+        vocabulary, known = self._correction_words(extra)
         fixed: list[str] = []
         for word in key.split():
             if word in table or word in extra or len(word) < 3:
@@ -168,8 +164,8 @@ class NameIndex(Generic[T]):
             # the best, if clearly best; an ``extra`` word (an orientation) wins a near tie
             near = [choice for choice, score, _ in found if found[0][1] - score < MARGIN]
             preferred = [choice for choice in near if choice in extra]
-            swapped = transposed(word, self._vocabulary_set(key_extra, vocabulary))
-            if swapped is not None and not found:
+            swapped = transposed(word, known) if not found else None
+            if swapped is not None:
                 fixed.append(swapped)
             elif len(near) == 1 or len(preferred) == 1:
                 fixed.append(preferred[0] if preferred else near[0])
@@ -182,17 +178,16 @@ class NameIndex(Generic[T]):
         swapped, if exactly one ("wirst" -> "wrist"); see :func:`transposed`."""
         if word in self._words_table() or word in extra:
             return None
-        key_extra = tuple(sorted(extra))
-        vocabulary = self._corrections.get(key_extra)
-        if vocabulary is None:
-            vocabulary = self._corrections[key_extra] = sorted(set(self._vocabulary).union(extra))
-        return transposed(word, self._vocabulary_set(key_extra, vocabulary))
+        return transposed(word, self._correction_words(extra)[1])
 
-    def _vocabulary_set(self, key: tuple[str, ...], vocabulary: list[str]) -> frozenset[str]:
-        sets: dict[tuple[str, ...], frozenset[str]] = self.__dict__.setdefault("_correction_sets", {})
-        found = sets.get(key)
+    def _correction_words(self, extra: Collection[str]) -> tuple[list[str], frozenset[str]]:
+        """The names' words and ``extra``, sorted and as a set (kept per ``extra``); call after
+        ``_words_table``, which collects the names' words."""
+        key = tuple(sorted(extra))
+        found = self._corrections.get(key)
         if found is None:
-            found = sets[key] = frozenset(vocabulary)
+            words = set(self._vocabulary).union(extra)
+            found = self._corrections[key] = (sorted(words), frozenset(words))
         return found
 
     def _words_table(self) -> dict[str, tuple[int, ...]]:

@@ -4,7 +4,6 @@ the names that start with what was typed, case-insensitively; a completer never 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -32,7 +31,7 @@ def _kb() -> KnowledgeBase | None:
     from ..load import load
 
     try:
-        return load(os.environ.get("NMT_REFERRAL_DATA") or None)
+        return load()  # the packaged knowledge base, or $NMT_REFERRAL_DATA
     except (NmtReferralError, OSError):
         return None
 

@@ -134,18 +134,22 @@ def completer(commands: list[str], line_buffer: Callable[[], str]) -> Callable[[
     return complete
 
 
+_NAMES_AFTER: dict[str, Callable[[str], list[str]]] = {
+    "muscle": completion.muscles,
+    "map": completion.muscles,
+    "where": completion.locations,
+}
+"""Commands whose argument tab completes, and the names it offers."""
+
+
 def candidates(buffer: str, text: str, commands: list[str]) -> list[str]:
     """What tab offers for ``text``, the part of ``buffer`` after its last ``;``."""
     lead = text[: len(text) - len(text.lstrip())]
     typed = text.lstrip()
-    words = buffer.split()
-    first = words[0] if words else ""
-    if ";" not in buffer and first in ("muscle", "map") and len(words) >= 1 and buffer != first:
+    first = buffer.split(maxsplit=1)[0] if buffer.strip() else ""
+    if ";" not in buffer and first in _NAMES_AFTER and buffer != first:
         rest = typed[len(first) :].lstrip()
-        return [f"{first} {name}" for name in completion.muscles(rest)]
-    if ";" not in buffer and first == "where" and buffer != first:
-        rest = typed[len(first) :].lstrip()
-        return [f"where {name}" for name in completion.locations(rest)]
+        return [f"{first} {name}" for name in _NAMES_AFTER[first](rest)]
     names = completion.locations(typed)
     if ";" not in buffer:
         names = [c for c in commands if c.startswith(typed)] + names
