@@ -448,15 +448,14 @@ def _names(kb: KnowledgeBase, text: str) -> list[str]:
 # --------------------------------------------------------------------------- text
 
 
-def _wrap(text: str, indent: str = "  ", more: str = "    ") -> list[str]:
-    """One logical line; the terminal layer wraps it to the width it has, continuing under its label."""
-    del more
-    return [(indent + text).rstrip()]
+def _line(text: str) -> str:
+    """One logical line, indented under the verdict; the terminal layer wraps it to its width."""
+    return f"  {text}".rstrip()
 
 
 def question_text(asked: Question, number: int, total: int) -> str:
     """The question as the terminal shows it: prompt, numbered options, how to answer."""
-    lines = _wrap(f"{number}/{total}. {asked.prompt}", indent="", more="    ")
+    lines = [f"{number}/{total}. {asked.prompt}".rstrip()]
     lines += [f"  {n}. {option.label}" for n, option in enumerate(asked.options, start=1)]
     how = "numbers (1 3), or muscle names" if asked.typed_names else "numbers (1 3)"
     lines.append(f"  answer with {how}; ? = don't know, q = quit")
@@ -469,22 +468,20 @@ def feedback_text(asked: Question, verdict: Verdict) -> str:
     right_numbers = [str(n) for n, option in enumerate(asked.options, start=1) if option.right]
     right_labels = [option.label for option in asked.options if option.right]
     if not verdict.right:
-        lines += _wrap(f"answer: {' '.join(right_numbers)} ({', '.join(right_labels)})")
+        lines.append(_line(f"answer: {' '.join(right_numbers)} ({', '.join(right_labels)})"))
     if verdict.named:
-        lines += _wrap("refer pain there: " + ", ".join(verdict.named))
+        lines.append(_line("refer pain there: " + ", ".join(verdict.named)))
     if verdict.missed and not verdict.dont_know:
-        lines += _wrap("missed: " + ", ".join(verdict.missed))
+        lines.append(_line("missed: " + ", ".join(verdict.missed)))
     if verdict.wrong:
         what = "not a zone of it" if asked.item.kind == "forward" else "does not refer pain there"
-        lines += _wrap(f"{what}: " + ", ".join(verdict.wrong))
+        lines.append(_line(f"{what}: " + ", ".join(verdict.wrong)))
     if verdict.unknown:
-        lines += _wrap("not a muscle name: " + "; ".join(verdict.unknown))
-    for line in asked.answer_lines:
-        depth = len(line) - len(line.lstrip(" "))
-        lines += _wrap(line.lstrip(" "), indent="  " + " " * depth, more="    " + " " * depth)
+        lines.append(_line("not a muscle name: " + "; ".join(verdict.unknown)))
+    lines += [_line(line) for line in asked.answer_lines]
     if asked.sources:
         shown = list(asked.sources[:SOURCES_SHOWN])
         if len(asked.sources) > SOURCES_SHOWN:
             shown.append(f"and {len(asked.sources) - SOURCES_SHOWN} more")
-        lines += _wrap(("source: " if len(asked.sources) == 1 else "sources: ") + "; ".join(shown))
+        lines.append(_line(("source: " if len(asked.sources) == 1 else "sources: ") + "; ".join(shown)))
     return "\n".join(lines)
